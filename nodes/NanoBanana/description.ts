@@ -1,0 +1,189 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ASPECT_RATIOS, PROVIDERS, PROVIDER_IDS, RATIO_PIXELS_1K } from './providers';
+
+const forEdit = { show: { operation: ['edit'] } };
+
+export const nodeProperties: INodeProperties[] = [
+	{
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- options are built from PROVIDERS; gptGe is among them
+		default: 'gptGe',
+		description: 'The image gateway to call. Each one has its own credential.',
+		options: PROVIDER_IDS.map((id) => ({ name: PROVIDERS[id].displayName, value: id })),
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'generate',
+		options: [
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate an image from text',
+				description: 'Create images from a text prompt',
+			},
+			{
+				name: 'Edit',
+				value: 'edit',
+				action: 'Edit images with a text prompt',
+				description: 'Change, combine or restyle images from the input item, guided by a prompt',
+			},
+		],
+	},
+	// One model field per provider, so that each starts at that provider's usual model.
+	...PROVIDER_IDS.map(
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- set below, per provider
+		(id): INodeProperties => ({
+			displayName: 'Model Name or ID',
+			name: 'model',
+			type: 'options',
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- the provider's usual model, which getModels always lists
+			default: PROVIDERS[id].defaultModel,
+			required: true,
+			displayOptions: { show: { provider: [id] } },
+			typeOptions: {
+				loadOptionsMethod: 'getModels',
+				loadOptionsDependsOn: ['provider'],
+			},
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: 'The list holds the models this gateway documents and the image models it reports. Gateways add and rename models often: switch to Expression to type any model ID.',
+		}),
+	),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'e.g. A studio photo of a ceramic mug on a marble table, soft morning light',
+		description:
+			'What to draw, or for Edit what to change. Ask for a picture plainly: the models can answer with text only when the prompt does not ask for an image.',
+	},
+	{
+		displayName: 'Input Image Properties',
+		name: 'imageProperties',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: forEdit,
+		placeholder: 'e.g. data, product, style',
+		description:
+			'Names of the input item\'s binary properties that hold the images to send, separated by commas. They are sent in this order.',
+		hint: 'V-API takes up to 6 images; flash models up to 3 and pro models up to 14 on the other gateways',
+	},
+	{
+		displayName: 'Mask Property',
+		name: 'maskProperty',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { operation: ['edit'], provider: ['gptGe', 'tuZi', 'openAiCompatible'] } },
+		placeholder: 'e.g. mask',
+		description:
+			'Optional binary property holding a mask: a PNG the size of the first image, transparent where the image should change. Leave empty to let the model decide.',
+	},
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: 'auto',
+		description: 'Shape of the image. Auto leaves it to the gateway: 1:1, or for Edit usually the first image\'s shape.',
+		options: [
+			{ name: 'Auto', value: 'auto', description: "The gateway's default" },
+			...ASPECT_RATIOS.map((ratio) => ({
+				name: ratio,
+				value: ratio,
+				description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K`,
+			})),
+		],
+	},
+	{
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		default: 'auto',
+		description:
+			'Size class of the image. 2K and 4K need a model that supports them (pro models) and can take 2 to 3 minutes.',
+		options: [
+			{ name: 'Auto', value: 'auto', description: "The model's default (usually 1K)" },
+			{ name: '1K', value: '1K', description: 'About 1024 pixels on the short side of a square' },
+			{ name: '2K', value: '2K', description: 'About 2048 pixels' },
+			{ name: '4K', value: '4K', description: 'About 4096 pixels; large files, slow' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Extra Request Fields (JSON)',
+				name: 'extraFields',
+				type: 'json',
+				default: '{}',
+				description:
+					'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
+			},
+			{
+				displayName: 'Input Media Resolution',
+				name: 'mediaResolution',
+				type: 'options',
+				default: 'auto',
+				description: 'How finely Gemini reads the input images (TheTurbo style gateways only)',
+				options: [
+					{ name: 'Auto', value: 'auto' },
+					{ name: 'High', value: 'MEDIA_RESOLUTION_HIGH' },
+					{ name: 'Low', value: 'MEDIA_RESOLUTION_LOW' },
+					{ name: 'Medium', value: 'MEDIA_RESOLUTION_MEDIUM' },
+				],
+			},
+			{
+				displayName: 'Number of Images',
+				name: 'numberOfImages',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 1, maxValue: 10 },
+				description:
+					'How many images to make per input item. Gateways without an image count get one request per image.',
+			},
+			{
+				displayName: 'Output Binary Property',
+				name: 'outputProperty',
+				type: 'string',
+				default: 'data',
+				description: 'Name of the binary property each output image is written to',
+			},
+			{
+				displayName: 'Response Format',
+				name: 'responseFormat',
+				type: 'options',
+				default: 'auto',
+				description:
+					'How the gateway hands the image over. The node always downloads URLs at once (they expire within hours), so the output is the same.',
+				options: [
+					{ name: 'Auto', value: 'auto', description: "The gateway's default" },
+					{ name: 'Base64', value: 'b64_json', description: 'The image inside the answer' },
+					{ name: 'URL', value: 'url', description: 'A link the node downloads right away' },
+				],
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description:
+					'How long to wait for the gateway to answer one request. 0 picks a default that fits the resolution: 180 s up to 2K, 600 s for 4K.',
+			},
+		],
+	},
+];

@@ -1,0 +1,120 @@
+/**
+ * Reading what a gateway answered: the images in an OpenAI-style `data` array, and the
+ * ways an answer can carry no image at all (seen in the wild, see N8N-NOTES.md): an empty
+ * `data`, entries with only the model's words, an `error` object inside an HTTP 200, or
+ * the model's text with a markdown image link in it.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+export interface ImageEntry {
+	b64?: string;
+	url?: string;
+	revisedPrompt?: string;
+}
+
+export interface GatewayAnswer {
+	created?: number;
+	usage?: IDataObject;
+	images: ImageEntry[];
+	/** Words the model (or gateway) sent instead of, or next to, images. */
+	texts: string[];
+	/** An error object or message found inside an otherwise successful answer. */
+	embeddedError?: { message: string; code?: string; type?: string };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const str = (v: unknown): string | undefined =>
+	typeof v === 'string' && v.trim() !== '' ? v : undefined;
+
+/** The message of an error object in any of the shapes gateways use. */
+export function errorFromObject(body: unknown): GatewayAnswer['embeddedError'] {
+	if (!isObject(body)) return undefined;
+	const error = body.error;
+	if (isObject(error)) {
+		const message = str(error.message) ?? str(error.msg) ?? str(error.code) ?? JSON.stringify(error);
+		return {
+			message,
+			code: error.code === undefined || error.code === null ? undefined : String(error.code),
+			type: str(error.type),
+		};
+	}
+	if (str(error)) return { message: error as string };
+	// { "code": 500, "msg": "..." } / { "success": false, "message": "..." }
+	const failed = body.success === false || (typeof body.code === 'number' && body.code >= 400);
+	const message = str(body.msg) ?? str(body.message) ?? str(body.detail);
+	if (message && (failed || body.data === undefined)) {
+		return { message, code: body.code === undefined ? undefined : String(body.code) };
+	}
+	return undefined;
+}
+
+/** Text that a chat-style or odd gateway answer carries: content, text, revised prompts. */
+function textsOf(entry: Record<string, unknown>): string[] {
+	const texts: string[] = [];
+	for (const key of ['revised_prompt', 'text', 'content', 'message']) {
+		const value = entry[key];
+		if (str(value)) texts.push(value as string);
+		else if (isObject(value) && str(value.content)) texts.push(value.content as string);
+	}
+	return texts;
+}
+
+export function readAnswer(body: unknown): GatewayAnswer {
+	const answer: GatewayAnswer = { images: [], texts: [] };
+	if (!isObject(body)) {
+		if (str(body)) answer.texts.push(body as string);
+		return answer;
+	}
+	if (typeof body.created === 'number') answer.created = body.created;
+	if (isObject(body.usage)) answer.usage = body.usage as IDataObject;
+
+	const data = Array.isArray(body.data) ? body.data : [];
+	for (const entry of data) {
+		if (!isObject(entry)) continue;
+		const b64 = str(entry.b64_json);
+		const url = str(entry.url);
+		const revisedPrompt = str(entry.revised_prompt);
+		if (b64 || url) answer.images.push({ b64, url, revisedPrompt });
+		else answer.texts.push(...textsOf(entry));
+	}
+	// Chat-completions-shaped answers some gateways fall back to.
+	if (Array.isArray(body.choices)) {
+		for (const choice of body.choices) if (isObject(choice)) answer.texts.push(...textsOf(choice));
+	}
+	if (answer.images.length === 0) answer.embeddedError = errorFromObject(body);
+	return answer;
+}
+
+/** Keep error text readable: no HTML tags, collapsed whitespace, a sane length. */
+export function tidyText(text: string, max = 600): string {
+	const plain = text
+		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&nbsp;/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+/**
+ * The gateway's own words for a failed call: `{"error":{"message"}}`, `{"message"}`,
+ * plain text, or an HTML page (its title, else its text).
+ */
+export function providerMessage(raw: Buffer | string | undefined): string | undefined {
+	if (raw === undefined) return undefined;
+	const text = (typeof raw === 'string' ? raw : raw.toString('utf8')).trim();
+	if (text === '') return undefined;
+	try {
+		const parsed: unknown = JSON.parse(text);
+		const error = errorFromObject(parsed);
+		if (error) return error.message;
+		if (isObject(parsed) && str(parsed.message)) return parsed.message as string;
+	} catch {
+		// not JSON: plain text or HTML
+	}
+	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text);
+	if (title && str(title[1])) return tidyText(title[1], 200);
+	return tidyText(text);
+}

@@ -1,0 +1,154 @@
+/**
+ * The node's parameters for one item, read and checked before any request is made.
+ * Bad input is a NodeOperationError that names the item and the field.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { AspectRatio, ModelFamily, Provider, ProviderId, Resolution } from './providers';
+import { ASPECT_RATIOS, PROVIDERS, RESOLUTIONS, modelFamily } from './providers';
+
+export type Operation = 'generate' | 'edit';
+
+export interface ItemSettings {
+	itemIndex: number;
+	provider: Provider;
+	operation: Operation;
+	model: string;
+	family: ModelFamily;
+	prompt: string;
+	aspectRatio?: AspectRatio;
+	resolution?: Resolution;
+	imageProperties: string[];
+	maskProperty?: string;
+	numberOfImages: number;
+	responseFormat?: 'url' | 'b64_json';
+	mediaResolution?: string;
+	outputProperty: string;
+	extraFields: IDataObject;
+	/** Milliseconds to wait for one gateway answer. */
+	timeoutMs: number;
+}
+
+/** Default time to wait for an answer: 4K images take 100 to 170 s (PROVIDERS.md). */
+export function defaultTimeoutSeconds(resolution: Resolution | undefined, model: string): number {
+	const is4k = resolution === '4K' || /-(4k|hd)$/i.test(model);
+	return is4k ? 600 : 180;
+}
+
+export function itemError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description?: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
+		itemIndex,
+		description,
+	});
+}
+
+function parseExtraFields(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): IDataObject {
+	let value = raw;
+	if (typeof raw === 'string') {
+		if (raw.trim() === '') return {};
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw itemError(
+				ctx,
+				itemIndex,
+				'"Extra Request Fields (JSON)" is not valid JSON',
+				`${(error as Error).message}. Write a JSON object, for example {"user": "campaign-42"}.`,
+			);
+		}
+	}
+	if (value === undefined || value === null) return {};
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw itemError(
+			ctx,
+			itemIndex,
+			'"Extra Request Fields (JSON)" must be a JSON object',
+			'Write an object of field names and values, for example {"user": "campaign-42"}.',
+		);
+	}
+	return value as IDataObject;
+}
+
+function splitNames(value: string): string[] {
+	return value
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+}
+
+export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSettings {
+	const providerId = ctx.getNodeParameter('provider', itemIndex) as ProviderId;
+	const provider = PROVIDERS[providerId];
+	if (!provider) {
+		throw itemError(ctx, itemIndex, `Unknown provider "${String(providerId)}"`, `Choose one of: ${Object.keys(PROVIDERS).join(', ')}.`);
+	}
+	const operation = ctx.getNodeParameter('operation', itemIndex) as Operation;
+
+	const model = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	if (model === '') {
+		throw itemError(ctx, itemIndex, '"Model" is empty', 'Choose a model from the list or type its ID.');
+	}
+
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
+	if (prompt.trim() === '') {
+		throw itemError(ctx, itemIndex, '"Prompt" is empty', 'Describe the image to make, or for Edit what to change.');
+	}
+
+	const ratio = ctx.getNodeParameter('aspectRatio', itemIndex, 'auto') as string;
+	if (ratio !== 'auto' && !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
+		throw itemError(ctx, itemIndex, `"Aspect Ratio" ${ratio} is not supported`, `Use auto or one of ${ASPECT_RATIOS.join(', ')}.`);
+	}
+	const resolution = ctx.getNodeParameter('resolution', itemIndex, 'auto') as string;
+	if (resolution !== 'auto' && !(RESOLUTIONS as readonly string[]).includes(resolution)) {
+		throw itemError(ctx, itemIndex, `"Resolution" ${resolution} is not supported`, 'Use auto, 1K, 2K or 4K.');
+	}
+
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const numberOfImages = Number(options.numberOfImages ?? 1);
+	if (!Number.isInteger(numberOfImages) || numberOfImages < 1 || numberOfImages > 10) {
+		throw itemError(ctx, itemIndex, '"Number of Images" must be a whole number from 1 to 10');
+	}
+	const outputProperty = String(options.outputProperty ?? 'data').trim();
+	if (outputProperty === '') {
+		throw itemError(ctx, itemIndex, '"Output Binary Property" is empty', 'Name the binary property for the images, for example data.');
+	}
+	const responseFormat = (options.responseFormat ?? 'auto') as string;
+	const mediaResolution = (options.mediaResolution ?? 'auto') as string;
+	const timeoutSeconds = Number(options.timeout ?? 0);
+	if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) {
+		throw itemError(ctx, itemIndex, '"Timeout" must be a number of seconds (0 for automatic)');
+	}
+
+	const imageProperties =
+		operation === 'edit' ? splitNames(ctx.getNodeParameter('imageProperties', itemIndex, 'data') as string) : [];
+	const mask = operation === 'edit' ? String(ctx.getNodeParameter('maskProperty', itemIndex, '') ?? '').trim() : '';
+
+	return {
+		itemIndex,
+		provider,
+		operation,
+		model,
+		family: modelFamily(model),
+		prompt,
+		aspectRatio: ratio === 'auto' ? undefined : (ratio as AspectRatio),
+		resolution: resolution === 'auto' ? undefined : (resolution as Resolution),
+		imageProperties,
+		maskProperty: mask === '' ? undefined : mask,
+		numberOfImages,
+		responseFormat: responseFormat === 'auto' ? undefined : (responseFormat as 'url' | 'b64_json'),
+		mediaResolution: mediaResolution === 'auto' ? undefined : mediaResolution,
+		outputProperty,
+		extraFields: parseExtraFields(ctx, itemIndex, options.extraFields),
+		timeoutMs:
+			1000 *
+			(timeoutSeconds > 0
+				? timeoutSeconds
+				: defaultTimeoutSeconds(resolution === 'auto' ? undefined : (resolution as Resolution), model)),
+	};
+}
