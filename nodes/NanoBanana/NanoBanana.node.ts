@@ -7,13 +7,14 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { nodeProperties } from './description';
 import { runImageCall } from './imageCall';
 import type { ProviderId } from './providers';
 import { PROVIDERS, PROVIDER_IDS, normalizeBaseUrl } from './providers';
-import { readSettings } from './settings';
+import { RequestGate } from './requestGate';
+import { readConcurrency, readSettings } from './settings';
 
 /** Ids a gateway's model list reports that look like image models. */
 const IMAGE_MODEL = /image|banana|imagen/i;
@@ -85,28 +86,44 @@ export class NanoBanana implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const returnData: INodeExecutionData[] = [];
+		const gate = new RequestGate(readConcurrency(this));
+		const results: INodeExecutionData[][] = new Array(items.length);
+		const failures: Array<{ itemIndex: number; error: unknown }> = [];
 
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const processItem = async (itemIndex: number) => {
 			try {
-				const settings = readSettings(this, itemIndex);
-				returnData.push(...(await runImageCall(this, settings)));
+				results[itemIndex] = await runImageCall({ ctx: this, s: readSettings(this, itemIndex), gate });
 			} catch (error) {
 				if (this.continueOnFail()) {
-					const e = error as { message?: string; description?: string | null; httpCode?: string | null };
-					const json: IDataObject = { error: e.message ?? String(error) };
-					if (e.description) json.description = e.description;
-					if (e.httpCode) json.httpCode = e.httpCode;
-					returnData.push({ json, pairedItem: { item: itemIndex } });
-					continue;
+					results[itemIndex] = [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
+				} else {
+					failures.push({ itemIndex, error });
 				}
-				if (error instanceof NodeOperationError || (error as { context?: unknown }).context !== undefined) {
-					throw error;
-				}
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			}
-		}
+		};
 
-		return [returnData];
+		// Items run side by side, up to the gate's limit; results keep the input order.
+		let next = 0;
+		const worker = async () => {
+			while (failures.length === 0 && next < items.length) await processItem(next++);
+		};
+		await Promise.all(Array.from({ length: Math.min(gate.limit, items.length) }, worker));
+
+		if (failures.length > 0) {
+			// Like a run one item at a time: the first failing item's error stops the node.
+			const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+			if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+		return [results.flat()];
 	}
+}
+
+/** The item that stands for a failed one under "Continue On Fail". */
+function errorJson(error: unknown): IDataObject {
+	const e = error as { message?: string; description?: string | null; httpCode?: string | null; context?: { itemIndex?: number } };
+	const json: IDataObject = { error: e.message ?? String(error) };
+	if (e.description) json.description = e.description;
+	if (e.httpCode) json.httpCode = e.httpCode;
+	return json;
 }

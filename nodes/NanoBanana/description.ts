@@ -126,6 +126,15 @@ export const nodeProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				default: 3,
+				typeOptions: { minValue: 1, maxValue: 20 },
+				description:
+					'How many requests to the gateway may run at once across all input items. Output order stays the same. Lower it if the gateway answers 429.',
+			},
+			{
 				displayName: 'Extra Request Fields (JSON)',
 				name: 'extraFields',
 				type: 'json',
@@ -147,6 +156,15 @@ export const nodeProperties: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 0, maxValue: 10 },
+				description:
+					'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After.',
+			},
+			{
 				displayName: 'Number of Images',
 				name: 'numberOfImages',
 				type: 'number',
@@ -154,6 +172,18 @@ export const nodeProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 10 },
 				description:
 					'How many images to make per input item. Gateways without an image count get one request per image.',
+			},
+			{
+				displayName: 'On Text-Only Answer',
+				name: 'onTextAnswer',
+				type: 'options',
+				default: 'error',
+				description:
+					'What to do when the model answers with words instead of an image (the call is usually billed)',
+				options: [
+					{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that shows the text' },
+					{ name: 'Output the Text', value: 'output', description: 'Return an item with the text in JSON fields text and noImage' },
+				],
 			},
 			{
 				displayName: 'Output Binary Property',

@@ -2,9 +2,10 @@
  * One item's work: build the gateway request from the item's settings and the provider's
  * description, send it, and turn every image in the answer into an n8n binary item.
  */
+import type { Readable } from 'node:stream';
+
 import FormData from 'form-data';
 import type {
-	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -15,18 +16,32 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
 import { providerMessage, readAnswer, tidyText } from './gatewayAnswer';
-import type { ImageInfo } from './imageInfo';
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
 import type { Dialect } from './providers';
 import { dialectFor, normalizeBaseUrl } from './providers';
+import type { RequestGate } from './requestGate';
+import { waitFor } from './requestGate';
+import {
+	RETRYABLE_NETWORK_CODES,
+	RETRYABLE_STATUS,
+	backoffDelay,
+	englishSummary,
+	looksBusy,
+	parseRetryAfter,
+} from './retryPolicy';
 import type { ItemSettings } from './settings';
 import { itemError } from './settings';
 
+/**
+ * One image part of an edit. Images n8n keeps on disk are streamed from there on every
+ * attempt (form-data is told their size), so a batch of large inputs is not held in memory.
+ */
 interface FilePart {
 	field: string;
-	bytes: Buffer;
 	filename: string;
 	contentType: string;
+	size: number;
+	open: () => Promise<Buffer | Readable>;
 }
 
 /** A request, ready to send as many times as it takes (one per image on gateways without `n`). */
@@ -53,12 +68,30 @@ function toBuffer(body: unknown): Buffer {
 const fileStem = (name: string | undefined, fallback: string) =>
 	(name ?? fallback).replace(/\.[A-Za-z0-9]{1,5}$/, '') || fallback;
 
+/** The first bytes of a stream, enough to tell the image format; the stream is closed after. */
+async function readHead(stream: Readable, bytes = 64): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+			chunks.push(buffer);
+			length += buffer.length;
+			if (length >= bytes) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(chunks, length);
+}
+
 async function readInputImage(
 	ctx: IExecuteFunctions,
 	s: ItemSettings,
 	property: string,
 	field: 'Input Image Properties' | 'Mask Property',
-): Promise<{ bytes: Buffer; info: ImageInfo; binary: IBinaryData }> {
+	partField: string,
+): Promise<FilePart> {
 	const item = ctx.getInputData()[s.itemIndex];
 	const binary = item.binary?.[property];
 	if (!binary) {
@@ -72,8 +105,22 @@ async function readInputImage(
 				: 'The item has no binary data at all. Put the image into the item first, for example with a Read Files or HTTP Request node.',
 		);
 	}
-	const bytes = await ctx.helpers.getBinaryDataBuffer(s.itemIndex, property);
-	const info = readImageInfo(bytes);
+	let head: Buffer;
+	let size: number;
+	let open: FilePart['open'];
+	const id = binary.id;
+	if (id) {
+		// Stored by n8n outside the item (filesystem mode): stream it, never load it whole.
+		size = (await ctx.helpers.getBinaryMetadata(id)).fileSize;
+		head = await readHead(await ctx.helpers.getBinaryStream(id, 64 * 1024));
+		open = async () => await ctx.helpers.getBinaryStream(id);
+	} else {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(s.itemIndex, property);
+		head = bytes;
+		size = bytes.length;
+		open = async () => bytes;
+	}
+	const info = readImageInfo(head);
 	if (!info || !INPUT_MIME_TYPES.includes(info.mimeType)) {
 		throw itemError(
 			ctx,
@@ -81,10 +128,17 @@ async function readInputImage(
 			`"${field}": the binary property "${property}" is not a PNG, JPEG or WebP image`,
 			info
 				? `It is ${info.mimeType}, which the Gemini image models do not take.`
-				: `Its bytes are not an image: ${describeNonImage(bytes)} (declared type: ${binary.mimeType}).`,
+				: `Its bytes are not an image: ${describeNonImage(head)} (declared type: ${binary.mimeType}).`,
 		);
 	}
-	return { bytes, info, binary };
+	const fallback = field === 'Mask Property' ? 'mask' : property;
+	return {
+		field: partField,
+		filename: `${fileStem(binary.fileName, fallback)}.${info.extension}`,
+		contentType: info.mimeType,
+		size,
+		open,
+	};
 }
 
 async function prepareCall(ctx: IExecuteFunctions, s: ItemSettings, dialect: Dialect, baseUrl: string): Promise<PreparedCall> {
@@ -125,18 +179,11 @@ async function prepareCall(ctx: IExecuteFunctions, s: ItemSettings, dialect: Dia
 		}
 		const field = dialect.imageField(s.imageProperties.length);
 		for (const property of s.imageProperties) {
-			const { bytes, info, binary } = await readInputImage(ctx, s, property, 'Input Image Properties');
-			files.push({ field, bytes, filename: `${fileStem(binary.fileName, property)}.${info.extension}`, contentType: info.mimeType });
+			files.push(await readInputImage(ctx, s, property, 'Input Image Properties', field));
 		}
 		if (s.maskProperty) {
 			if (dialect.maskField) {
-				const { bytes, info, binary } = await readInputImage(ctx, s, s.maskProperty, 'Mask Property');
-				files.push({
-					field: dialect.maskField,
-					bytes,
-					filename: `${fileStem(binary.fileName, 'mask')}.${info.extension}`,
-					contentType: info.mimeType,
-				});
+				files.push(await readInputImage(ctx, s, s.maskProperty, 'Mask Property', dialect.maskField));
 			} else {
 				warnings.push(`The mask was not sent: ${s.provider.displayName} (${dialect.displayName}) takes no mask.`);
 			}
@@ -153,31 +200,55 @@ async function prepareCall(ctx: IExecuteFunctions, s: ItemSettings, dialect: Dia
 	};
 }
 
-function formBody(call: PreparedCall): FormData {
+/** A fresh multipart body for each attempt: streams cannot be sent twice. */
+async function formBody(call: PreparedCall): Promise<FormData> {
 	const form = new FormData();
 	for (const [name, value] of Object.entries(call.fields)) {
 		if (value === undefined || value === null) continue;
 		form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
 	}
 	for (const file of call.files) {
-		form.append(file.field, file.bytes, { filename: file.filename, contentType: file.contentType, knownLength: file.bytes.length });
+		form.append(file.field, await file.open(), {
+			filename: file.filename,
+			contentType: file.contentType,
+			knownLength: file.size,
+		});
 	}
 	return form;
 }
 
+/** What one item's calls share: the n8n context, the item's settings, the batch's gate. */
+export interface CallScope {
+	ctx: IExecuteFunctions;
+	s: ItemSettings;
+	gate: RequestGate;
+}
+
 function gatewayError(
-	ctx: IExecuteFunctions,
-	s: ItemSettings,
+	{ ctx, s }: CallScope,
 	status: number | undefined,
 	message: string,
 	description?: string,
 ): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { message, httpCode: status === undefined ? null : String(status) } as JsonObject, {
+	const httpCode = status === undefined ? undefined : String(status);
+	return new NodeApiError(ctx.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
 		message,
 		description,
-		httpCode: status === undefined ? undefined : String(status),
+		httpCode,
 		itemIndex: s.itemIndex,
 	});
+}
+
+/** A failed attempt: the error to show, and whether (and when) another attempt may help. */
+class AttemptFailure extends Error {
+	constructor(
+		readonly error: NodeApiError,
+		readonly retryable: boolean,
+		readonly retryAfterMs?: number,
+		readonly status?: number,
+	) {
+		super(error.message);
+	}
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -185,18 +256,74 @@ const STATUS_HINTS: Record<number, string> = {
 	403: 'The key is not allowed to use this model or endpoint. Check the model ID and your plan with the gateway.',
 	404: 'The gateway has no such endpoint or model. Check the base URL (without /v1) and the model ID.',
 	413: 'The request is too large for the gateway. Send fewer or smaller images.',
-	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again, or send fewer items at once.',
+	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again, or lower "Concurrency" in the options.',
 };
 
-/** Gateways sometimes answer with an error status inside the body of an HTTP 200. */
 function statusHint(status: number | undefined): string | undefined {
 	if (status === undefined) return undefined;
 	return STATUS_HINTS[status] ?? (status >= 500 ? 'The gateway or its upstream failed. This is usually temporary: run again later.' : undefined);
 }
 
-async function sendOnce(ctx: IExecuteFunctions, s: ItemSettings, call: PreparedCall): Promise<GatewayAnswer> {
-	const isEdit = s.operation === 'edit';
-	const form = isEdit ? formBody(call) : undefined;
+/** The gateway's message, with an English summary when it is in Chinese. */
+function withSummary(message: string): string {
+	const summary = englishSummary(message);
+	return summary ? `${message} (in English: ${summary})` : message;
+}
+
+function joinHints(...parts: Array<string | undefined>): string | undefined {
+	const text = parts.filter((p) => p).join(' ');
+	return text === '' ? undefined : text;
+}
+
+function afterRetries(attempts: number): string | undefined {
+	return attempts > 1 ? `Tried ${attempts} times.` : undefined;
+}
+
+interface NetworkErrorLike {
+	code?: string;
+	message?: string;
+	cause?: { code?: string };
+}
+
+function networkCode(error: unknown): string | undefined {
+	const e = error as NetworkErrorLike;
+	return e.code ?? e.cause?.code;
+}
+
+function isTimeout(error: unknown): boolean {
+	const code = networkCode(error);
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as NetworkErrorLike).message ?? '');
+}
+
+function isRetryableNetworkError(error: unknown): boolean {
+	const code = networkCode(error);
+	if (code && RETRYABLE_NETWORK_CODES.has(code)) return true;
+	return /socket hang up|aborted|ECONNRESET|timeout/i.test((error as NetworkErrorLike).message ?? '');
+}
+
+/** Errors that never reached an HTTP answer: refused, reset, timed out. */
+function networkFailure(scope: CallScope, error: unknown, url: string): AttemptFailure {
+	const { s } = scope;
+	const code = networkCode(error);
+	const host = new URL(url).host;
+	const timedOut = isTimeout(error);
+	const message = timedOut
+		? `${s.provider.displayName} did not answer within ${Math.round(s.timeoutMs / 1000)} s`
+		: `Could not reach ${s.provider.displayName} at ${host}${code ? ` (${code})` : ''}`;
+	const description = timedOut
+		? 'Large images can take minutes. Raise "Timeout (Seconds)" in the options, or use a lower resolution.'
+		: 'Check the base URL in the credential and that the gateway is up.';
+	// A fresh error on purpose: the original carries the request's headers, and with them the API key.
+	return new AttemptFailure(gatewayError(scope, undefined, message, description), isRetryableNetworkError(error));
+}
+
+function cancelled(scope: CallScope): boolean {
+	return scope.ctx.getExecutionCancelSignal?.()?.aborted === true;
+}
+
+async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAnswer> {
+	const { ctx, s } = scope;
+	const form = s.operation === 'edit' ? await formBody(call) : undefined;
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: call.url,
@@ -211,120 +338,182 @@ async function sendOnce(ctx: IExecuteFunctions, s: ItemSettings, call: PreparedC
 		timeout: s.timeoutMs,
 	};
 
-	let response: { statusCode: number; body: unknown };
+	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, s.provider.credentialType, options)) as typeof response;
 	} catch (error) {
-		throw networkError(ctx, s, error, call.url);
+		throw networkFailure(scope, error, call.url);
 	}
 
 	const raw = toBuffer(response.body);
 	const status = response.statusCode;
 	if (status >= 400) {
 		const message = providerMessage(raw) ?? `HTTP ${status}`;
-		throw gatewayError(ctx, s, status, `${s.provider.displayName} answered ${status}: ${message}`, statusHint(status));
+		throw new AttemptFailure(
+			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, statusHint(status)),
+			RETRYABLE_STATUS.has(status),
+			parseRetryAfter(response.headers?.['retry-after']),
+			status,
+		);
 	}
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(raw.toString('utf8'));
 	} catch {
-		throw gatewayError(
-			ctx,
-			s,
-			status,
-			`${s.provider.displayName} sent an answer that is not JSON`,
-			raw.length === 0 ? 'The answer was empty.' : `It starts with: ${tidyText(raw.toString('utf8'), 300)}`,
+		const text = raw.toString('utf8');
+		const isPage = /^\s*</.test(text);
+		throw new AttemptFailure(
+			gatewayError(
+				scope,
+				status,
+				isPage
+					? `${s.provider.displayName} answered with a web page instead of JSON: ${providerMessage(raw) ?? 'no title'}`
+					: `${s.provider.displayName} sent an answer that is not JSON`,
+				raw.length === 0 ? 'The answer was empty.' : `It starts with: ${tidyText(text, 300)}`,
+			),
+			// A proxy's page or a cut-off body is the transport failing, not the model: worth another try.
+			true,
 		);
 	}
-	return readAnswer(parsed);
+	const answer = readAnswer(parsed);
+	if (answer.images.length === 0 && answer.texts.length === 0) {
+		// An error inside an HTTP 200, or an empty `data`: retry when it says "busy".
+		const embedded = answer.embeddedError;
+		const code = embedded?.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
+		const message = embedded
+			? `${s.provider.displayName} reported an error: ${withSummary(embedded.message)}`
+			: `${s.provider.displayName} answered without any image`;
+		const retryable = embedded ? looksBusy(embedded.message) || (code !== undefined && RETRYABLE_STATUS.has(code)) : true;
+		throw new AttemptFailure(
+			gatewayError(scope, code, message, embedded ? statusHint(code) : 'The answer held no image and no text. Run again, or try another model.'),
+			retryable,
+			undefined,
+			code,
+		);
+	}
+	return answer;
 }
 
-/** Errors that never reached an HTTP answer: refused, reset, timed out, cancelled. */
-function networkError(ctx: IExecuteFunctions, s: ItemSettings, error: unknown, url: string): NodeApiError {
-	const e = error as { code?: string; cause?: { code?: string }; message?: string };
-	const code = e.code ?? e.cause?.code;
-	const host = new URL(url).host;
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '');
-	const message = timedOut
-		? `${s.provider.displayName} did not answer within ${Math.round(s.timeoutMs / 1000)} s`
-		: `Could not reach ${s.provider.displayName} at ${host}${code ? ` (${code})` : ''}`;
-	const description = timedOut
-		? 'Large images can take minutes. Raise "Timeout (Seconds)" in the options, or use a lower resolution.'
-		: 'Check the base URL in the credential and that the gateway is up.';
-	// A fresh error: the original carries the request's headers, and with them the API key.
-	return gatewayError(ctx, s, undefined, message, description);
+/** Send with retries: backoff with jitter, Retry-After honoured, a 429 pauses the whole batch. */
+async function sendWithRetries(scope: CallScope, call: PreparedCall): Promise<GatewayAnswer> {
+	const { ctx, s, gate } = scope;
+	const signal = ctx.getExecutionCancelSignal?.();
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await gate.run(async () => await sendOnce(scope, call), signal);
+		} catch (error) {
+			if (!(error instanceof AttemptFailure)) throw error;
+			if (!error.retryable || attempt >= s.maxRetries || cancelled(scope)) {
+				const note = afterRetries(attempt + 1);
+				if (note) error.error.description = joinHints(error.error.description ?? undefined, note);
+				throw error.error;
+			}
+			const delay = error.retryAfterMs ?? backoffDelay(attempt);
+			if (error.status === 429) gate.pause(delay);
+			await waitFor(delay, signal);
+		}
+	}
 }
 
-async function imageBytes(ctx: IExecuteFunctions, s: ItemSettings, entry: ImageEntry): Promise<{ bytes: Buffer; url?: string }> {
+async function downloadOnce(scope: CallScope, url: string, host: string): Promise<Buffer> {
+	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+	try {
+		// The plain helper, never the authenticated one: the link usually points at another
+		// host (a CDN), and the gateway's key must not travel there.
+		response = (await scope.ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'arraybuffer',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: scope.s.timeoutMs,
+		})) as typeof response;
+	} catch (error) {
+		const code = networkCode(error);
+		throw new AttemptFailure(
+			gatewayError(scope, undefined, `Could not download the image from ${host}${code ? ` (${code})` : ''}`, 'Image links are temporary; run again to get a new one.'),
+			isRetryableNetworkError(error),
+		);
+	}
+	const status = response.statusCode;
+	if (status >= 400) {
+		throw new AttemptFailure(
+			gatewayError(
+				scope,
+				status,
+				`Downloading the image from ${host} failed with ${status}`,
+				status === 403 || status === 404 || status === 410
+					? 'Image links from these gateways expire within hours; this one may have expired. Run again to get a new image.'
+					: statusHint(status),
+			),
+			RETRYABLE_STATUS.has(status),
+			parseRetryAfter(response.headers?.['retry-after']),
+		);
+	}
+	return toBuffer(response.body);
+}
+
+async function downloadWithRetries(scope: CallScope, url: string, host: string): Promise<Buffer> {
+	const signal = scope.ctx.getExecutionCancelSignal?.();
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await downloadOnce(scope, url, host);
+		} catch (error) {
+			if (!(error instanceof AttemptFailure)) throw error;
+			if (!error.retryable || attempt >= scope.s.maxRetries || cancelled(scope)) {
+				const note = afterRetries(attempt + 1);
+				if (note) error.error.description = joinHints(error.error.description ?? undefined, note);
+				throw error.error;
+			}
+			await waitFor(error.retryAfterMs ?? backoffDelay(attempt), signal);
+		}
+	}
+}
+
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+function decodeBase64(scope: CallScope, text: string, what: string): Buffer {
+	const compact = text.replace(/\s+/g, '');
+	if (!BASE64.test(compact)) {
+		throw gatewayError(scope, undefined, `${scope.s.provider.displayName} sent ${what} that is not valid base64`, `It starts with: ${tidyText(compact, 80)}`);
+	}
+	return Buffer.from(compact, 'base64');
+}
+
+async function imageBytes(scope: CallScope, entry: ImageEntry): Promise<{ bytes: Buffer; url?: string }> {
 	if (entry.b64) {
-		const b64 = entry.b64.replace(/^data:[^,]*;base64,/, '');
-		return { bytes: Buffer.from(b64, 'base64') };
+		return { bytes: decodeBase64(scope, entry.b64.replace(/^data:[^,]*;base64,/, ''), 'an image') };
 	}
 	const url = entry.url as string;
 	const dataUrl = /^data:([^,]*?)(;base64)?,(.*)$/s.exec(url);
 	if (dataUrl) {
-		const bytes = dataUrl[2] ? Buffer.from(dataUrl[3], 'base64') : Buffer.from(decodeURIComponent(dataUrl[3]), 'latin1');
+		const bytes = dataUrl[2] ? decodeBase64(scope, dataUrl[3], 'a data: URL') : Buffer.from(decodeURIComponent(dataUrl[3]), 'latin1');
 		return { bytes };
 	}
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
 	} catch {
-		throw gatewayError(ctx, s, undefined, `${s.provider.displayName} answered with an image link that is not a URL`, tidyText(url, 200));
+		throw gatewayError(scope, undefined, `${scope.s.provider.displayName} answered with an image link that is not a URL`, tidyText(url, 200));
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw gatewayError(ctx, s, undefined, `The image link uses ${parsed.protocol}, which the node does not follow`, 'Only http, https and data links are downloaded.');
+		throw gatewayError(scope, undefined, `The image link uses ${parsed.protocol}, which the node does not follow`, 'Only http, https and data links are downloaded.');
 	}
-	let response: { statusCode: number; body: unknown };
-	try {
-		// The plain helper, never the authenticated one: the link usually points at another
-		// host (a CDN), and the gateway's key must not travel there.
-		response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: s.timeoutMs,
-		})) as typeof response;
-	} catch (error) {
-		const code = (error as { code?: string }).code;
-		throw gatewayError(ctx, s, undefined, `Could not download the image from ${parsed.host}${code ? ` (${code})` : ''}`, 'The link may be temporary; run again to get a new one.');
-	}
-	if (response.statusCode >= 400) {
-		throw gatewayError(
-			ctx,
-			s,
-			response.statusCode,
-			`Downloading the image from ${parsed.host} failed with ${response.statusCode}`,
-			response.statusCode === 403 || response.statusCode === 404
-				? 'Image links from these gateways expire within hours; this one may have expired. Run again to get a new image.'
-				: undefined,
-		);
-	}
-	return { bytes: toBuffer(response.body), url };
+	return { bytes: await downloadWithRetries(scope, url, parsed.host), url };
 }
 
-function noImageError(ctx: IExecuteFunctions, s: ItemSettings, answer: GatewayAnswer): NodeApiError {
-	if (answer.embeddedError) {
-		const { message, code } = answer.embeddedError;
-		const status = code && /^\d{3}$/.test(code) ? Number(code) : undefined;
-		return gatewayError(ctx, s, status, `${s.provider.displayName} reported an error: ${message}`, statusHint(status));
-	}
+function textAnswerError(scope: CallScope, answer: GatewayAnswer): NodeApiError {
 	const words = answer.texts.map((t) => tidyText(t, 1000)).join('\n');
-	if (words) {
-		return gatewayError(
-			ctx,
-			s,
-			undefined,
-			'The model answered with text instead of an image',
-			`The model said: "${words}". Ask plainly for a picture in the prompt (for example "Draw ..." or "Generate an image of ...").`,
-		);
-	}
-	return gatewayError(ctx, s, undefined, `${s.provider.displayName} answered without any image`, 'The answer held no image and no text. Run again, or try another model.');
+	return gatewayError(
+		scope,
+		undefined,
+		'The model answered with text instead of an image',
+		`The model said: "${words}". Ask plainly for a picture in the prompt (for example "Draw ..." or "Generate an image of ..."), or set "On Text-Only Answer" to output the text.`,
+	);
 }
 
-export async function runImageCall(ctx: IExecuteFunctions, s: ItemSettings): Promise<INodeExecutionData[]> {
+export async function runImageCall(scope: CallScope): Promise<INodeExecutionData[]> {
+	const { ctx, s } = scope;
 	const credentials = await ctx.getCredentials(s.provider.credentialType, s.itemIndex);
 	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
 	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
@@ -332,25 +521,33 @@ export async function runImageCall(ctx: IExecuteFunctions, s: ItemSettings): Pro
 	}
 	const dialect = dialectFor(s.provider, credentials.dialect);
 	const call = await prepareCall(ctx, s, dialect, baseUrl);
+	const common: IDataObject = {
+		provider: s.provider.id,
+		model: s.model,
+		operation: s.operation,
+		prompt: s.prompt,
+	};
 
 	const out: INodeExecutionData[] = [];
+	const texts: string[] = [];
 	for (let r = 0; r < call.requests; r++) {
-		const answer = await sendOnce(ctx, s, call);
-		if (answer.images.length === 0) throw noImageError(ctx, s, answer);
+		const answer = await sendWithRetries(scope, call);
+		if (answer.images.length === 0) {
+			if (s.onTextAnswer !== 'output') throw textAnswerError(scope, answer);
+			texts.push(...answer.texts);
+			continue;
+		}
 		for (const entry of answer.images) {
-			const { bytes, url } = await imageBytes(ctx, s, entry);
+			const { bytes, url } = await imageBytes(scope, entry);
 			const info = readImageInfo(bytes);
 			if (!info) {
-				throw gatewayError(ctx, s, undefined, `${s.provider.displayName} sent an image that is not an image`, `The bytes received: ${describeNonImage(bytes)}.`);
+				throw gatewayError(scope, undefined, `${s.provider.displayName} sent an image that is not an image`, `The bytes received: ${describeNonImage(bytes)}.`);
 			}
 			const index = out.length;
 			const fileName = `nano-banana-${s.itemIndex}-${index}.${info.extension}`;
 			const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
 			const json: IDataObject = {
-				provider: s.provider.id,
-				model: s.model,
-				operation: s.operation,
-				prompt: s.prompt,
+				...common,
 				index,
 				mimeType: info.mimeType,
 				fileName,
@@ -374,6 +571,10 @@ export async function runImageCall(ctx: IExecuteFunctions, s: ItemSettings): Pro
 	}
 	if (s.responseFormat === 'url' && out.some((o) => o.json.url === undefined)) {
 		warnings.push('Asked for URL answers, but the gateway answered with base64 data (the image is the same).');
+	}
+	if (texts.length > 0) {
+		// "On Text-Only Answer: Output the Text": the model's words as an item of their own.
+		out.push({ json: { ...common, noImage: true, text: texts.join('\n') }, pairedItem: { item: s.itemIndex } });
 	}
 	if (warnings.length > 0) for (const o of out) o.json.warnings = warnings;
 	return out;

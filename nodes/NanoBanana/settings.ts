@@ -28,6 +28,23 @@ export interface ItemSettings {
 	extraFields: IDataObject;
 	/** Milliseconds to wait for one gateway answer. */
 	timeoutMs: number;
+	/** Further attempts after a retryable failure. */
+	maxRetries: number;
+	/** What to do when the model answers with words and no image. */
+	onTextAnswer: 'error' | 'output';
+}
+
+export const DEFAULT_CONCURRENCY = 3;
+export const MAX_CONCURRENCY = 20;
+
+/** Requests in flight at once for the whole execution (read once, from the first item). */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+		throw itemError(ctx, 0, `"Concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+	}
+	return value;
 }
 
 /** Default time to wait for an answer: 4K images take 100 to 170 s (PROVIDERS.md). */
@@ -125,6 +142,12 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		throw itemError(ctx, itemIndex, '"Timeout" must be a number of seconds (0 for automatic)');
 	}
 
+	const maxRetries = Number(options.maxRetries ?? 2);
+	if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) {
+		throw itemError(ctx, itemIndex, '"Max Retries" must be a whole number from 0 to 10');
+	}
+	const onTextAnswer = options.onTextAnswer === 'output' ? 'output' : 'error';
+
 	const imageProperties =
 		operation === 'edit' ? splitNames(ctx.getNodeParameter('imageProperties', itemIndex, 'data') as string) : [];
 	const mask = operation === 'edit' ? String(ctx.getNodeParameter('maskProperty', itemIndex, '') ?? '').trim() : '';
@@ -145,6 +168,8 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		mediaResolution: mediaResolution === 'auto' ? undefined : mediaResolution,
 		outputProperty,
 		extraFields: parseExtraFields(ctx, itemIndex, options.extraFields),
+		maxRetries,
+		onTextAnswer,
 		timeoutMs:
 			1000 *
 			(timeoutSeconds > 0

@@ -1,0 +1,103 @@
+/**
+ * When a failed gateway call is worth sending again, and how long to wait first.
+ * Retried: 429, 500, 502, 503, 504, connections refused or reset, socket timeouts, and the
+ * "busy, try later" errors gateways hide inside an HTTP 200. Never retried: other 4xx,
+ * and answers where the model chose to reply with text (that call was billed).
+ */
+
+export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED', // axios: timeout exceeded
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_BAD_RESPONSE', // truncated or aborted answer
+]);
+
+/** Longest wait a gateway's Retry-After may impose before one retry. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+const BASE_DELAY_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Exponential backoff with full jitter: attempt 0 waits up to 1 s, then 2 s, 4 s ... capped. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** attempt);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Retry-After as seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const s = String(text).trim();
+	if (s === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(s)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(s) * 1000));
+	const date = Date.parse(s);
+	if (Number.isNaN(date)) return undefined;
+	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
+}
+
+/**
+ * Messages that mean "busy, try again later" even when they arrive inside an HTTP 200 or
+ * with an odd status: the gateways' own words, in English and Chinese.
+ */
+const BUSY_PATTERNS: RegExp[] = [
+	/负载已饱和/,
+	/上游.*(饱和|繁忙|过载)/,
+	/请稍后(再)?(试|重试)/,
+	/(繁忙|过载|限流)/,
+	/\bsaturated\b/i,
+	/\boverloaded\b/i,
+	/\brate.?limit/i,
+	/too many requests/i,
+	/try again later/i,
+	/temporarily unavailable/i,
+	/\bupstream\b.*\b(busy|error|timeout)/i,
+];
+
+export function looksBusy(message: string | undefined): boolean {
+	return message !== undefined && BUSY_PATTERNS.some((p) => p.test(message));
+}
+
+/** A plain-English reading of the usual Chinese gateway messages, phrase by phrase. */
+const CHINESE_GLOSSARY: Array<[RegExp, string]> = [
+	[/当前分组/, "this account group's"],
+	[/上游/, 'upstream'],
+	[/负载已?饱和/, 'is saturated'],
+	[/繁忙/, 'is busy'],
+	[/过载/, 'is overloaded'],
+	[/限流|频率/, 'rate limited'],
+	[/请稍后(再)?(试|重试)/, 'try again later'],
+	[/余额不足|额度不足|配额/, 'insufficient balance or quota'],
+	[/令牌|密钥|key/i, 'API key'],
+	[/无效|不正确|错误/, 'invalid'],
+	[/过期/, 'expired'],
+	[/模型/, 'model'],
+	[/不存在|未找到|找不到/, 'not found'],
+	[/不支持/, 'not supported'],
+	[/敏感|违规|安全/, 'blocked by content policy'],
+	[/超时/, 'timed out'],
+	[/图片|图像/, 'image'],
+	[/参数/, 'parameter'],
+];
+
+const CJK = /[\u3400-\u9fff]/;
+
+/**
+ * For a message with Chinese in it, an English summary built from the phrases it contains,
+ * for example "当前分组上游负载已饱和，请稍后再试" gives "this account group's upstream is
+ * saturated; try again later". The original message is always kept next to it.
+ */
+export function englishSummary(message: string): string | undefined {
+	if (!CJK.test(message)) return undefined;
+	const words = CHINESE_GLOSSARY.filter(([pattern]) => pattern.test(message)).map(([, english]) => english);
+	if (words.length === 0) return 'the gateway answered in Chinese (see the original message)';
+	let summary = words.join(' ');
+	summary = summary.replace(' try again later', '; try again later');
+	return summary;
+}
