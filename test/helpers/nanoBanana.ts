@@ -1,0 +1,107 @@
+/**
+ * Running the Nano Banana node through n8n-core (./n8n) against the provider double, with
+ * each provider's credential pointing at the double's route for that gateway.
+ */
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+
+import { GptGeApi } from '../../credentials/GptGeApi.credentials';
+import { OpenAiCompatibleImageApi } from '../../credentials/OpenAiCompatibleImageApi.credentials';
+import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
+import { TuZiApi } from '../../credentials/TuZiApi.credentials';
+import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
+import type { Dialect, ProviderDouble } from '../double/providerDouble';
+import { encodeJpeg, encodePng } from '../double/images';
+import type { InputItem, RunResult } from './n8n';
+import { runNode } from './n8n';
+
+export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible';
+
+export const PROVIDER_DIALECT: Record<ProviderId, Dialect> = {
+	gptGe: 'gptGe',
+	tuZi: 'tuZi',
+	theTurbo: 'theTurbo',
+	openAiCompatible: 'openai',
+};
+
+export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
+	gptGe: 'gptGeApi',
+	tuZi: 'tuZiApi',
+	theTurbo: 'theTurboApi',
+	openAiCompatible: 'openAiCompatibleImageApi',
+};
+
+export const credentialTypes = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi()];
+
+export interface RunNanoOptions {
+	items?: InputItem[];
+	continueOnFail?: boolean;
+	binaryMode?: 'default' | 'filesystem';
+	/** Credential fields to override (e.g. apiKey, baseUrl, dialect). */
+	credential?: ICredentialDataDecryptedObject;
+	signal?: AbortSignal;
+}
+
+/** Credentials for every provider, pointing at the double (the node picks the one it needs). */
+export function doubleCredentials(double: ProviderDouble, override: ICredentialDataDecryptedObject = {}) {
+	const entries = (Object.keys(CREDENTIAL_TYPE) as ProviderId[]).map((provider) => [
+		CREDENTIAL_TYPE[provider],
+		{
+			id: `cred-${provider}`,
+			name: `${provider} (double)`,
+			data: {
+				apiKey: double.apiKey,
+				baseUrl: double.baseUrlFor(PROVIDER_DIALECT[provider]),
+				...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}),
+				...override,
+			},
+		},
+	]);
+	return Object.fromEntries(entries);
+}
+
+export async function runNanoBanana(
+	double: ProviderDouble,
+	parameters: INodeParameters,
+	options: RunNanoOptions = {},
+): Promise<RunResult> {
+	return await runNode({
+		nodeType: new NanoBanana(),
+		parameters,
+		credentials: doubleCredentials(double, options.credential),
+		credentialTypes,
+		items: options.items,
+		continueOnFail: options.continueOnFail,
+		binaryMode: options.binaryMode,
+		signal: options.signal,
+	});
+}
+
+/** An input item holding real images under the given binary property names. */
+export function imageItem(
+	images: Record<string, { width: number; height: number; format?: 'png' | 'jpeg' }>,
+): InputItem {
+	const binary: NonNullable<InputItem['binary']> = {};
+	let seed = 1;
+	for (const [name, { width, height, format = 'png' }] of Object.entries(images)) {
+		const data = format === 'png' ? encodePng(width, height, seed++) : encodeJpeg(width, height, seed++);
+		binary[name] = { data, mimeType: format === 'png' ? 'image/png' : 'image/jpeg', fileName: `${name}.${format === 'png' ? 'png' : 'jpg'}` };
+	}
+	return { json: {}, binary };
+}
+
+/** Every string in a value, deeply: to search errors and items for the API key. */
+export function serialiseDeep(value: unknown): string {
+	const seen = new WeakSet<object>();
+	return JSON.stringify(value, (_key, v: unknown) => {
+		if (typeof v === 'object' && v !== null) {
+			if (seen.has(v)) return '[circular]';
+			seen.add(v);
+			if (v instanceof Error) {
+				const own: Record<string, unknown> = {};
+				for (const k of Object.getOwnPropertyNames(v)) own[k] = (v as unknown as Record<string, unknown>)[k];
+				return own;
+			}
+		}
+		return v;
+	});
+}
