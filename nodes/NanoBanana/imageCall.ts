@@ -222,14 +222,24 @@ export interface CallScope {
 	ctx: IExecuteFunctions;
 	s: ItemSettings;
 	gate: RequestGate;
+	/** The credential's API key, to scrub from anything a gateway echoes back. */
+	secret?: string;
+}
+
+/** Gateways sometimes quote the key they were sent ("invalid token sk-..."): never pass it on. */
+function redact(text: string | undefined, secret: string | undefined): string | undefined {
+	if (text === undefined || !secret || secret.length < 4) return text;
+	return text.split(secret).join('[redacted]');
 }
 
 function gatewayError(
-	{ ctx, s }: CallScope,
+	{ ctx, s, secret }: CallScope,
 	status: number | undefined,
-	message: string,
-	description?: string,
+	rawMessage: string,
+	rawDescription?: string,
 ): NodeApiError {
+	const message = redact(rawMessage, secret) as string;
+	const description = redact(rawDescription, secret);
 	const httpCode = status === undefined ? undefined : String(status);
 	return new NodeApiError(ctx.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
 		message,
@@ -515,6 +525,7 @@ function textAnswerError(scope: CallScope, answer: GatewayAnswer): NodeApiError 
 export async function runImageCall(scope: CallScope): Promise<INodeExecutionData[]> {
 	const { ctx, s } = scope;
 	const credentials = await ctx.getCredentials(s.provider.credentialType, s.itemIndex);
+	scope.secret = typeof credentials.apiKey === 'string' ? credentials.apiKey : undefined;
 	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
 	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
 		throw itemError(ctx, s.itemIndex, `The ${s.provider.displayName} credential has no valid base URL`, 'Set "Base URL" in the credential to the gateway address, for example https://api.example.com.');
