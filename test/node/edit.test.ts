@@ -193,3 +193,10 @@ describe('refused before any request', () => {
 		expect(double.requests).toHaveLength(0);
 	});
 });
+
+test('a wrong key on an edit fails at once with 401 (the multipart body is not re-sent)', async () => {
+	const item = imageItem({ data: { width: 64, height: 64 } });
+	const result = await runNanoBanana(double, edit('gptGe', 'nano-banana'), { items: [item], credential: { apiKey: 'wrong-key-123456' } });
+	expect(result.error?.httpCode).toBe('401');
+	expect(double.requests).toHaveLength(1);
+}, 10000);
