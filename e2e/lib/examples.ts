@@ -1,0 +1,85 @@
+/**
+ * The example workflows (examples/*.json) and the credentials they name, pointed at a gateway: the
+ * provider double in tests, or a real gateway in the demo.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import type { CredentialToImport } from './n8nHost';
+import { repoRoot } from './n8nHost';
+
+export const NODE_TYPE = 'n8n-nodes-nano-banana.nanoBanana';
+
+export interface ExampleNode {
+	id: string;
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+export interface ExampleWorkflow {
+	id: string;
+	name: string;
+	nodes: ExampleNode[];
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface Example {
+	file: string; // e.g. 'generate-v-api-product-shot'
+	workflow: ExampleWorkflow;
+}
+
+export const examplesDir = path.join(repoRoot, 'examples');
+
+export function loadExamples(): Example[] {
+	return readdirSync(examplesDir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => ({
+			file: f.replace(/\.json$/, ''),
+			workflow: JSON.parse(readFileSync(path.join(examplesDir, f), 'utf8')) as ExampleWorkflow,
+		}));
+}
+
+/** The Nano Banana nodes of a workflow, in the order they appear. */
+export function nanoBananaNodes(workflow: ExampleWorkflow): ExampleNode[] {
+	return workflow.nodes.filter((n) => n.type === NODE_TYPE);
+}
+
+export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi';
+
+export const CREDENTIAL_TYPE_OF: Record<string, CredentialType> = {
+	gptGe: 'gptGeApi',
+	tuZi: 'tuZiApi',
+	theTurbo: 'theTurboApi',
+	openAiCompatible: 'openAiCompatibleImageApi',
+};
+
+/** Every credential placeholder (type, id, name) that the examples reference. */
+export function credentialPlaceholders(examples: Example[]): Array<{ type: string; id: string; name: string }> {
+	const seen = new Map<string, { type: string; id: string; name: string }>();
+	for (const { workflow } of examples) {
+		for (const node of nanoBananaNodes(workflow)) {
+			for (const [type, ref] of Object.entries(node.credentials ?? {})) seen.set(ref.id, { type, ...ref });
+		}
+	}
+	return [...seen.values()];
+}
+
+/**
+ * Credentials with the placeholder ids the examples use, each filled in by `data(type)`.
+ * Example: credentialsFor(examples, (type) => ({ apiKey, baseUrl: double.baseUrlFor(...) })).
+ */
+export function credentialsFor(
+	examples: Example[],
+	data: (type: CredentialType) => Record<string, string>,
+): CredentialToImport[] {
+	return credentialPlaceholders(examples).map(({ type, id, name }) => ({
+		id,
+		name,
+		type,
+		data: data(type as CredentialType),
+	}));
+}

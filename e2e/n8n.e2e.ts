@@ -1,0 +1,333 @@
+/**
+ * End to end, inside real n8n 2.8.4: the package is packed with `npm pack`, installed into a fresh
+ * user folder's .n8n/nodes (the Community Nodes route, so package.json's `n8n` section is what
+ * loads it), the example workflows and credentials pointing at the provider double are imported,
+ * and each workflow runs with `n8n execute --id`. Checked: the run succeeded, every image is a real
+ * PNG of the size the settings ask for (read from the bytes), the item fields, and what the double
+ * received. Once with binary data mode `default` (bytes inline) and once with `filesystem`.
+ *
+ * Run: npm run test:e2e   (installs the n8n host on first use, 4 to 6 minutes; then about 3 min)
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { startProviderDouble, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
+import { readImageSize } from '../test/double/images';
+import { credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
+import {
+	ensureN8nHost,
+	N8nInstance,
+	nodeItems,
+	packPackage,
+	type BinaryMode,
+	type ExecuteResult,
+	type OutputItem,
+} from './lib/n8nHost';
+
+const DIALECT_OF = { gptGeApi: 'gptGe', tuZiApi: 'tuZi', theTurboApi: 'theTurbo', openAiCompatibleImageApi: 'openai' } as const;
+
+interface Expected {
+	provider: string;
+	dialect: 'gptGe' | 'tuZi' | 'theTurbo' | 'openai';
+	operation: 'generate' | 'edit';
+	model: string;
+	/** Pixel size of every image the node must put out, and how many. */
+	size: [number, number];
+	count: number;
+	aspectRatio: string;
+	resolution: string;
+	property: string;
+	/** The answer carried URLs the node had to download (not base64). */
+	viaUrl: boolean;
+	/** What the double must have received (one request per entry). */
+	request: (req: RecordedRequest) => void;
+}
+
+function fields(req: RecordedRequest): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(req.fields ?? {})) out[k] = v[v.length - 1];
+	return out;
+}
+
+function imageParts(req: RecordedRequest): Array<{ field: string; w?: number; h?: number; type: string }> {
+	return (req.files ?? []).map((f) => ({ field: f.field, w: f.width, h: f.height, type: f.contentType }));
+}
+
+const SAMPLE = { w: 512, h: 512, type: 'image/png' };
+
+/** Per example file, per Nano Banana node name. */
+const EXPECTED: Record<string, Record<string, Expected>> = {
+	'generate-v-api-product-shot': {
+		'Product shot 1:1': {
+			provider: 'gptGe', dialect: 'gptGe', operation: 'generate', model: 'nano-banana',
+			size: [1024, 1024], count: 1, aspectRatio: '1:1', resolution: 'auto', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/generations');
+				assert.equal(req.json?.model, 'nano-banana');
+				assert.equal(req.json?.size, '1:1');
+				assert.match(String(req.json?.prompt), /^Generate a studio product photo of a matte teal ceramic coffee mug/);
+			},
+		},
+	},
+	'generate-tu-zi-story-ad': {
+		'Story ad 9:16 2K': {
+			provider: 'tuZi', dialect: 'tuZi', operation: 'generate', model: 'gemini-3-pro-image-preview',
+			size: [1536, 2688], count: 1, aspectRatio: '9:16', resolution: '2K', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/generations');
+				assert.equal(req.json?.size, '768x1344');
+				assert.equal(req.json?.quality, '2k');
+			},
+		},
+	},
+	'generate-theturbo-hero-banner': {
+		'Hero banner 16:9 2K': {
+			provider: 'theTurbo', dialect: 'theTurbo', operation: 'generate', model: 'gemini-3-pro-image',
+			size: [2688, 1536], count: 1, aspectRatio: '16:9', resolution: '2K', property: 'data', viaUrl: false,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/generations');
+				assert.equal(req.json?.aspect_ratio, '16:9');
+				assert.equal(req.json?.image_size, '2K');
+				assert.match(String(req.headers.accept), /application\/json/);
+			},
+		},
+	},
+	'generate-openai-compatible-feed-posts': {
+		'Feed posts 4:5': {
+			provider: 'openAiCompatible', dialect: 'openai', operation: 'generate', model: 'nano-banana',
+			size: [896, 1152], count: 2, aspectRatio: '4:5', resolution: 'auto', property: 'data', viaUrl: false,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/generations');
+				assert.equal(req.json?.size, '896x1152');
+				assert.equal(req.json?.n, 2);
+				assert.equal(req.json?.response_format, 'b64_json');
+			},
+		},
+	},
+	'edit-v-api-new-scene': {
+		'New scene 4:3': {
+			provider: 'gptGe', dialect: 'gptGe', operation: 'edit', model: 'nano-banana',
+			size: [1184, 864], count: 1, aspectRatio: '4:3', resolution: 'auto', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/edits');
+				assert.equal(fields(req).size, '4:3');
+				assert.deepEqual(imageParts(req), [{ field: 'image', ...SAMPLE }]);
+			},
+		},
+	},
+	'edit-tu-zi-background-with-mask': {
+		'Replace background': {
+			provider: 'tuZi', dialect: 'tuZi', operation: 'edit', model: 'gemini-3-pro-image-preview',
+			size: [1024, 1024], count: 1, aspectRatio: 'auto', resolution: 'auto', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/edits');
+				assert.equal(fields(req).size, undefined);
+				assert.deepEqual(imageParts(req), [
+					{ field: 'image', ...SAMPLE },
+					{ field: 'mask', ...SAMPLE },
+				]);
+			},
+		},
+	},
+	'edit-theturbo-logo-on-product': {
+		'Logo on mug 3:2': {
+			provider: 'theTurbo', dialect: 'theTurbo', operation: 'edit', model: 'gemini-3-pro-image',
+			size: [1248, 832], count: 1, aspectRatio: '3:2', resolution: '1K', property: 'data', viaUrl: false,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/edits');
+				const f = fields(req);
+				assert.equal(f.aspect_ratio, '3:2');
+				assert.equal(f.image_size, '1K');
+				assert.equal(f.media_resolution, 'MEDIA_RESOLUTION_HIGH');
+				assert.deepEqual(imageParts(req), [
+					{ field: 'image[]', ...SAMPLE },
+					{ field: 'image[]', w: 256, h: 256, type: 'image/png' },
+				]);
+			},
+		},
+	},
+	'edit-openai-compatible-illustration': {
+		'Flat illustration 1:1': {
+			provider: 'openAiCompatible', dialect: 'openai', operation: 'edit', model: 'nano-banana',
+			size: [1024, 1024], count: 1, aspectRatio: '1:1', resolution: 'auto', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/edits');
+				assert.equal(fields(req).size, '1024x1024');
+				assert.deepEqual(imageParts(req), [{ field: 'image', ...SAMPLE }]);
+			},
+		},
+	},
+	'chain-generate-then-edit-banner': {
+		'Product shot': {
+			provider: 'gptGe', dialect: 'gptGe', operation: 'generate', model: 'nano-banana',
+			size: [1024, 1024], count: 1, aspectRatio: '1:1', resolution: 'auto', property: 'data', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/generations');
+				assert.equal(req.json?.size, '1:1');
+			},
+		},
+		'Wide banner 16:9 2K': {
+			provider: 'gptGe', dialect: 'gptGe', operation: 'edit', model: 'nano-banana-pro',
+			size: [2688, 1536], count: 1, aspectRatio: '16:9', resolution: '2K', property: 'banner', viaUrl: true,
+			request: (req) => {
+				assert.equal(req.path, '/v1/images/edits');
+				const f = fields(req);
+				assert.equal(f.size, '2k');
+				assert.equal(f.aspect_ratio, '16:9');
+				// the generated 1024x1024 product shot, passed on by n8n between the nodes
+				assert.deepEqual(imageParts(req), [{ field: 'image', w: 1024, h: 1024, type: 'image/png' }]);
+			},
+		},
+	},
+};
+
+const examples = loadExamples();
+let double: ProviderDouble;
+let host: string;
+let tarball: string;
+let work: string;
+
+before(async () => {
+	host = ensureN8nHost();
+	work = mkdtempSync(path.join(tmpdir(), 'nano-banana-e2e-'));
+	tarball = packPackage(work);
+	double = await startProviderDouble();
+});
+
+after(async () => {
+	await double?.close();
+	if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('every example workflow has expectations, and every expectation a workflow', () => {
+	assert.deepEqual(examples.map((e) => e.file).sort(), Object.keys(EXPECTED).sort());
+	for (const { file, workflow } of examples) {
+		assert.deepEqual(nanoBananaNodes(workflow).map((n) => n.name).sort(), Object.keys(EXPECTED[file]).sort(), file);
+	}
+	const providers = new Set(Object.values(EXPECTED).flatMap((e) => Object.values(e).map((x) => `${x.provider}/${x.operation}`)));
+	for (const p of ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'])
+		for (const op of ['generate', 'edit']) assert.ok(providers.has(`${p}/${op}`), `no ${op} example for ${p}`);
+});
+
+for (const mode of ['default', 'filesystem'] as BinaryMode[]) {
+	describe(`inside n8n 2.8.4, binary data mode "${mode}"`, () => {
+		let n8n: N8nInstance;
+
+		before(async () => {
+			n8n = await N8nInstance.create(host, { binaryMode: mode });
+			n8n.installPackage(tarball);
+			n8n.importCredentials(
+				credentialsFor(examples, (type) => ({
+					apiKey: double.apiKey,
+					baseUrl: double.baseUrlFor(DIALECT_OF[type]),
+					...(type === 'openAiCompatibleImageApi' ? { dialect: 'openai' } : {}),
+				})),
+			);
+			n8n.importWorkflows(examples.map((e) => e.workflow));
+		});
+
+		after(async () => {
+			await n8n?.close();
+		});
+
+		for (const example of examples) {
+			test(`${example.file}: ${example.workflow.name}`, async () => {
+				double.reset();
+				const run = await n8n.execute(example.workflow.id);
+				const nodes = nanoBananaNodes(example.workflow);
+				assertRunSucceeded(run);
+
+				// What the double received, in order: one request per Nano Banana node here.
+				const apiRequests = double.requests.filter((r) => r.path.startsWith('/v1/images/'));
+				assert.equal(apiRequests.length, nodes.length, `requests: ${apiRequests.map((r) => r.dialect + r.path).join(', ')}`);
+
+				const bytesByNode = new Map<string, Buffer[]>();
+				nodes.forEach((node, i) => {
+					const want = EXPECTED[example.file][node.name];
+					const req = apiRequests[i];
+					assert.equal(req.dialect, want.dialect);
+					assert.equal(req.headers.authorization, `Bearer ${double.apiKey}`);
+					if (req.json) assert.equal(req.json.model, want.model);
+					else assert.equal(fields(req).model, want.model);
+					want.request(req);
+
+					const items = nodeItems(run.result, node.name);
+					assert.equal(items.length, want.count, `${node.name}: number of images`);
+					bytesByNode.set(node.name, items.map((item, index) => checkItem(n8n, mode, item, index, node.name, String(node.parameters.prompt), want)));
+				});
+
+				// URL answers are downloaded from the file host, without the API key.
+				const urlImages = nodes.filter((n) => EXPECTED[example.file][n.name].viaUrl).reduce((s, n) => s + EXPECTED[example.file][n.name].count, 0);
+				assert.equal(double.downloads.length, urlImages, 'downloads from the file host');
+				for (const d of double.downloads) assert.equal(d.headers.authorization, undefined, 'the API key must not go to the file host');
+
+				if (example.file === 'chain-generate-then-edit-banner') {
+					// The edit received exactly the bytes the generate node put out.
+					const [generated] = bytesByNode.get('Product shot') ?? [];
+					const sent = apiRequests[1].files?.[0]?.bytes;
+					assert.ok(sent && generated && sent.equals(generated), 'edit input differs from the generated image');
+				}
+			});
+		}
+	});
+}
+
+function assertRunSucceeded(run: ExecuteResult): void {
+	const context = () => `exit ${run.code}\n--- stdout (head)\n${run.stdout.slice(0, 3000)}\n--- stderr (tail)\n${run.stderr.slice(-3000)}`;
+	assert.ok(run.result, `no run JSON printed; ${context()}`);
+	const error = run.result.data.resultData.error;
+	assert.equal(error, undefined, `run failed: ${error?.message}; ${context()}`);
+	assert.equal(run.code, 0, context());
+	assert.equal(run.result.status, 'success', context());
+}
+
+function checkItem(
+	n8n: N8nInstance,
+	mode: BinaryMode,
+	item: OutputItem,
+	index: number,
+	nodeName: string,
+	prompt: string,
+	want: Expected,
+): Buffer {
+	const where = `${nodeName} item ${index}`;
+	const ref = item.binary?.[want.property];
+	assert.ok(ref, `${where}: no binary property "${want.property}" (has ${Object.keys(item.binary ?? {})})`);
+	if (mode === 'filesystem') {
+		assert.match(String(ref.id), /^filesystem-v2:/, `${where}: binary not stored on disk`);
+		assert.equal(ref.data, 'filesystem-v2');
+	} else {
+		assert.equal(ref.id, undefined, `${where}: binary stored by id in default mode`);
+	}
+	const bytes = n8n.binaryBytes(ref);
+	const size = readImageSize(bytes);
+	assert.ok(size, `${where}: the binary is not an image (${bytes.subarray(0, 16).toString('hex')})`);
+	assert.equal(size.mime, 'image/png');
+	assert.deepEqual([size.width, size.height], want.size, `${where}: pixel size`);
+	assert.equal(ref.mimeType, 'image/png');
+	assert.equal(ref.fileName, `nano-banana-0-${index}.png`);
+
+	const json = item.json;
+	assert.equal(json.provider, want.provider);
+	assert.equal(json.model, want.model);
+	assert.equal(json.operation, want.operation);
+	assert.equal(json.prompt, prompt);
+	assert.equal(json.index, index);
+	assert.equal(json.mimeType, 'image/png');
+	assert.equal(json.fileName, `nano-banana-0-${index}.png`);
+	assert.equal(json.fileSize, bytes.length);
+	assert.equal(json.width, want.size[0]);
+	assert.equal(json.height, want.size[1]);
+	assert.equal(json.aspectRatio, want.aspectRatio);
+	assert.equal(json.resolution, want.resolution);
+	assert.equal(typeof json.created, 'number');
+	assert.ok(Math.abs(Number(json.created) - Date.now() / 1000) < 600, `${where}: created ${json.created}`);
+	if (want.viaUrl) assert.match(String(json.url), /^http:\/\/127\.0\.0\.1:\d+\/files\/[\w-]+\.png$/);
+	else assert.equal(json.url, undefined);
+	assert.equal(json.warnings, undefined, `${where}: unexpected warnings ${JSON.stringify(json.warnings)}`);
+	if (want.dialect === 'gptGe' && want.operation === 'generate') assert.ok(json.usage, `${where}: V-API usage block missing`);
+	return bytes;
+}
