@@ -2,8 +2,9 @@
  * Image helpers for the provider double (test/double/providerDouble.ts) and for tests.
  *
  * - encodePng(w, h, seed): a real PNG (8-bit RGB, filter 0 on every row, deflate level 1, correct
- *   CRCs) showing a gradient whose hue follows `seed`, plus a tEXt chunk naming the seed, so two
- *   seeds never give identical bytes.
+ *   CRCs) showing a gradient whose hue follows `seed`, with its pixel size (`1344 x 768`) and the
+ *   optional `label`'s first words (the prompt) drawn on a darker band in a 5x7 bitmap font, plus a
+ *   tEXt chunk naming the seed, so two seeds never give identical bytes.
  * - encodeJpeg(w, h, seed): the same picture as a baseline JPEG (jpeg-js), with a COM segment.
  * - makeWebp(w, h): a small valid lossless WebP (RIFF + VP8L, one solid colour) of that canvas size;
  *   with `{ extended: true }` it is wrapped in a VP8X container.
@@ -108,8 +109,150 @@ function paint(
 	}
 }
 
-/** A real PNG (8-bit RGB) of width x height; the picture and a tEXt chunk depend on `seed`. */
-export function encodePng(width: number, height: number, seed: number): Buffer {
+/**
+ * A 5x7 bitmap font (rows top to bottom, 5 bits each, most significant bit left) for the labels
+ * drawn on the double's pictures: A-Z (lower case is drawn as upper case), 0-9, a small `x` for
+ * sizes, and some punctuation. Anything else is drawn as a space.
+ */
+const FONT: Record<string, readonly number[]> = (() => {
+	const g = (rows: string): number[] => rows.split(' ').map((r) => parseInt(r, 2));
+	return {
+		A: g('01110 10001 10001 11111 10001 10001 10001'),
+		B: g('11110 10001 10001 11110 10001 10001 11110'),
+		C: g('01110 10001 10000 10000 10000 10001 01110'),
+		D: g('11110 10001 10001 10001 10001 10001 11110'),
+		E: g('11111 10000 10000 11110 10000 10000 11111'),
+		F: g('11111 10000 10000 11110 10000 10000 10000'),
+		G: g('01110 10001 10000 10111 10001 10001 01111'),
+		H: g('10001 10001 10001 11111 10001 10001 10001'),
+		I: g('01110 00100 00100 00100 00100 00100 01110'),
+		J: g('00111 00010 00010 00010 00010 10010 01100'),
+		K: g('10001 10010 10100 11000 10100 10010 10001'),
+		L: g('10000 10000 10000 10000 10000 10000 11111'),
+		M: g('10001 11011 10101 10101 10001 10001 10001'),
+		N: g('10001 10001 11001 10101 10011 10001 10001'),
+		O: g('01110 10001 10001 10001 10001 10001 01110'),
+		P: g('11110 10001 10001 11110 10000 10000 10000'),
+		Q: g('01110 10001 10001 10001 10101 10010 01101'),
+		R: g('11110 10001 10001 11110 10100 10010 10001'),
+		S: g('01111 10000 10000 01110 00001 00001 11110'),
+		T: g('11111 00100 00100 00100 00100 00100 00100'),
+		U: g('10001 10001 10001 10001 10001 10001 01110'),
+		V: g('10001 10001 10001 10001 10001 01010 00100'),
+		W: g('10001 10001 10001 10101 10101 10101 01010'),
+		X: g('10001 10001 01010 00100 01010 10001 10001'),
+		Y: g('10001 10001 10001 01010 00100 00100 00100'),
+		Z: g('11111 00001 00010 00100 01000 10000 11111'),
+		'0': g('01110 10001 10011 10101 11001 10001 01110'),
+		'1': g('00100 01100 00100 00100 00100 00100 01110'),
+		'2': g('01110 10001 00001 00010 00100 01000 11111'),
+		'3': g('11111 00010 00100 00010 00001 10001 01110'),
+		'4': g('00010 00110 01010 10010 11111 00010 00010'),
+		'5': g('11111 10000 11110 00001 00001 10001 01110'),
+		'6': g('00110 01000 10000 11110 10001 10001 01110'),
+		'7': g('11111 00001 00010 00100 01000 01000 01000'),
+		'8': g('01110 10001 10001 01110 10001 10001 01110'),
+		'9': g('01110 10001 10001 01111 00001 00010 01100'),
+		x: g('00000 00000 10001 01010 00100 01010 10001'),
+		':': g('00000 01100 01100 00000 01100 01100 00000'),
+		'.': g('00000 00000 00000 00000 00000 01100 01100'),
+		',': g('00000 00000 00000 00000 01100 00100 01000'),
+		'-': g('00000 00000 00000 11111 00000 00000 00000'),
+		"'": g('00100 00100 01000 00000 00000 00000 00000'),
+		'!': g('00100 00100 00100 00100 00100 00000 00100'),
+		'?': g('01110 10001 00001 00010 00100 00000 00100'),
+		'/': g('00001 00010 00010 00100 01000 01000 10000'),
+		'&': g('01100 10010 10100 01000 10101 10010 01101'),
+		'(': g('00010 00100 01000 01000 01000 00100 00010'),
+		')': g('01000 00100 00010 00010 00010 00100 01000'),
+	};
+})();
+
+const glyph = (ch: string): readonly number[] | undefined => FONT[ch] ?? FONT[ch.toUpperCase()];
+
+/** Up to two lines of at most `max` characters from the label's first words. */
+export function labelLines(label: string, max = 20): string[] {
+	const words = label.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+	const lines: string[] = [];
+	let line = '';
+	for (const word of words) {
+		const w = word.length > max ? word.slice(0, max) : word;
+		if (!line) line = w;
+		else if (line.length + 1 + w.length <= max) line += ` ${w}`;
+		else {
+			lines.push(line);
+			line = w;
+			if (lines.length === 2) break;
+		}
+	}
+	if (line && lines.length < 2) lines.push(line);
+	return lines;
+}
+
+/**
+ * Draws the label's first words and `W x H` in white on a darkened band across the middle of the
+ * picture (rows in `raw`: `lead` bytes, then `channels` bytes a pixel). Too small a picture gets no
+ * text. Only the band and the glyphs are touched, so large sizes stay fast.
+ */
+function drawLabel(
+	raw: Buffer,
+	width: number,
+	height: number,
+	channels: 3 | 4,
+	lead: number,
+	label: string | undefined,
+): void {
+	const textLines = label ? labelLines(label) : [];
+	const sizeLine = `${width} x ${height}`;
+	const fit = (text: string, maxCellHeight: number) =>
+		Math.floor(Math.min(maxCellHeight / 8, (width * 0.86) / (6 * text.length)));
+	const lines: Array<{ text: string; scale: number }> = [];
+	const textScale = textLines.length ? Math.min(...textLines.map((t) => fit(t, height / 10))) : 0;
+	for (const text of textLines) lines.push({ text, scale: textScale });
+	lines.push({ text: sizeLine, scale: Math.max(textScale, fit(sizeLine, height / 7)) });
+	if (lines.some((l) => l.scale < 1)) return;
+	const gap = (l: { scale: number }) => l.scale * 3;
+	const blockHeight = lines.reduce((sum, l) => sum + 7 * l.scale + gap(l), 0) - gap(lines[lines.length - 1]);
+	const pad = Math.max(2, Math.round(lines[lines.length - 1].scale * 3));
+	if (blockHeight + 2 * pad > height) return;
+	const rowBytes = lead + width * channels;
+	const top = Math.floor((height - blockHeight) / 2);
+	// darken the band behind the text
+	for (let y = Math.max(0, top - pad); y < Math.min(height, top + blockHeight + pad); y++) {
+		const start = y * rowBytes + lead;
+		for (let o = start; o < start + width * channels; o += channels) {
+			raw[o] = raw[o] >> 1;
+			raw[o + 1] = raw[o + 1] >> 1;
+			raw[o + 2] = raw[o + 2] >> 1;
+		}
+	}
+	let y0 = top;
+	for (const { text, scale } of lines) {
+		const x0 = Math.floor((width - (6 * text.length - 1) * scale) / 2);
+		for (let c = 0; c < text.length; c++) {
+			const rows = glyph(text[c]);
+			if (!rows) continue;
+			for (let gy = 0; gy < 7; gy++) {
+				for (let gx = 0; gx < 5; gx++) {
+					if (!((rows[gy] >> (4 - gx)) & 1)) continue;
+					const px = x0 + (c * 6 + gx) * scale;
+					const py = y0 + gy * scale;
+					for (let dy = 0; dy < scale; dy++) {
+						const o = (py + dy) * rowBytes + lead + px * channels;
+						raw.fill(255, o, o + scale * channels);
+					}
+				}
+			}
+		}
+		y0 += 7 * scale + gap({ scale });
+	}
+}
+
+/**
+ * A real PNG (8-bit RGB) of width x height; the picture and a tEXt chunk depend on `seed`. The
+ * picture shows its own size (`W x H`) and, when given, the first words of `label` (the prompt).
+ */
+export function encodePng(width: number, height: number, seed: number, label?: string): Buffer {
 	checkSize(width, height);
 	const ihdr = Buffer.alloc(13);
 	ihdr.writeUInt32BE(width, 0);
@@ -121,6 +264,7 @@ export function encodePng(width: number, height: number, seed: number): Buffer {
 	ihdr[12] = 0; // no interlace
 	const raw = Buffer.alloc(height * (1 + width * 3));
 	paint(raw, width, height, seed, 3, 1);
+	drawLabel(raw, width, height, 3, 1, label);
 	const idat = deflateSync(raw, { level: 1 });
 	const text = Buffer.from(`Comment\0provider double image, seed ${seed}`, 'latin1');
 	return Buffer.concat([
@@ -132,11 +276,15 @@ export function encodePng(width: number, height: number, seed: number): Buffer {
 	]);
 }
 
-/** A real baseline JPEG (jpeg-js, quality 85) of width x height; picture and comment follow `seed`. */
-export function encodeJpeg(width: number, height: number, seed: number): Buffer {
+/**
+ * A real baseline JPEG (jpeg-js, quality 85) of width x height; picture and comment follow `seed`;
+ * the size and the label's first words are drawn as on the PNG.
+ */
+export function encodeJpeg(width: number, height: number, seed: number, label?: string): Buffer {
 	checkSize(width, height);
 	const data = Buffer.alloc(width * height * 4);
 	paint(data, width, height, seed, 4, 0);
+	drawLabel(data, width, height, 4, 0, label);
 	return jpegEncode(
 		{ data, width, height, comments: [`provider double image, seed ${seed}`] },
 		85,
