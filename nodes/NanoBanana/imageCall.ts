@@ -12,7 +12,7 @@ import type {
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
 
 import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
 import { providerMessage, readAnswer, tidyText } from './gatewayAnswer';
@@ -241,12 +241,16 @@ function gatewayError(
 	const message = redact(rawMessage, secret) as string;
 	const description = redact(rawDescription, secret);
 	const httpCode = status === undefined ? undefined : String(status);
-	return new NodeApiError(ctx.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
+	const error = new NodeApiError(ctx.getNode(), { message, httpCode: httpCode ?? null } as JsonObject, {
 		message,
 		description,
 		httpCode,
 		itemIndex: s.itemIndex,
 	});
+	// NodeApiError swaps a message that names a network code ("... (ECONNREFUSED)") for n8n's
+	// generic words, which lose the gateway, the host and what was being done: keep ours.
+	error.message = message;
+	return error;
 }
 
 /** A failed attempt: the error to show, and whether (and when) another attempt may help. */
@@ -292,43 +296,89 @@ function afterRetries(attempts: number): string | undefined {
 interface NetworkErrorLike {
 	code?: string;
 	message?: string;
-	cause?: { code?: string };
+	messages?: unknown;
+	cause?: { code?: string; message?: string };
 }
 
+/**
+ * Everything a failed request says about itself. n8n's `httpRequestWithAuthentication` wraps
+ * the axios error in a NodeApiError that keeps neither its `code` nor its `cause`, and swaps
+ * its message for a generic one ("The service refused the connection - perhaps it is
+ * offline"); the original words ("connect ECONNREFUSED 127.0.0.1:9", "socket hang up",
+ * "timeout of 1000ms exceeded", "stream has been aborted") survive only in `messages`.
+ */
+function errorTexts(error: unknown): string[] {
+	const e = (error ?? {}) as NetworkErrorLike;
+	const texts = [e.message, e.cause?.message, ...(Array.isArray(e.messages) ? (e.messages as unknown[]) : [])];
+	return texts.filter((t): t is string => typeof t === 'string' && t !== '');
+}
+
+const NETWORK_CODE_IN_TEXT = /\b(ECONN(?:REFUSED|RESET|ABORTED)|E(?:SOCKET)?TIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/;
+
 function networkCode(error: unknown): string | undefined {
-	const e = error as NetworkErrorLike;
-	return e.code ?? e.cause?.code;
+	const e = (error ?? {}) as NetworkErrorLike;
+	const code = e.code ?? e.cause?.code;
+	if (code) return code;
+	const texts = errorTexts(error);
+	for (const text of texts) {
+		const found = NETWORK_CODE_IN_TEXT.exec(text);
+		if (found) return found[1];
+	}
+	if (texts.some((t) => /socket hang up/i.test(t))) return 'ECONNRESET';
+	return undefined;
 }
 
 function isTimeout(error: unknown): boolean {
 	const code = networkCode(error);
-	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as NetworkErrorLike).message ?? '');
+	return code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || errorTexts(error).some((t) => /timeout|timed out/i.test(t));
+}
+
+/** The answer had begun (status and headers came) when the connection broke. */
+function isCutOff(error: unknown): boolean {
+	return (
+		networkCode(error) === 'ERR_BAD_RESPONSE' ||
+		errorTexts(error).some((t) => /stream has been aborted|premature close|unexpected end/i.test(t))
+	);
 }
 
 function isRetryableNetworkError(error: unknown): boolean {
 	const code = networkCode(error);
 	if (code && RETRYABLE_NETWORK_CODES.has(code)) return true;
-	return /socket hang up|aborted|ECONNRESET|timeout/i.test((error as NetworkErrorLike).message ?? '');
+	return errorTexts(error).some((t) => /socket hang up|aborted|timeout|timed out|closed unexpectedly/i.test(t));
 }
 
-/** Errors that never reached an HTTP answer: refused, reset, timed out. */
+/** Errors that never reached a whole HTTP answer: refused, reset, cut off, timed out. */
 function networkFailure(scope: CallScope, error: unknown, url: string): AttemptFailure {
 	const { s } = scope;
+	const name = s.provider.displayName;
 	const code = networkCode(error);
 	const host = new URL(url).host;
-	const timedOut = isTimeout(error);
-	const message = timedOut
-		? `${s.provider.displayName} did not answer within ${Math.round(s.timeoutMs / 1000)} s`
-		: `Could not reach ${s.provider.displayName} at ${host}${code ? ` (${code})` : ''}`;
-	const description = timedOut
-		? 'Large images can take minutes. Raise "Timeout (Seconds)" in the options, or use a lower resolution.'
-		: 'Check the base URL in the credential and that the gateway is up.';
+	let message: string;
+	let description: string;
+	if (isTimeout(error)) {
+		message = `${name} did not answer within ${Math.round(s.timeoutMs / 1000)} s`;
+		description = 'Large images can take minutes. Raise "Timeout (Seconds)" in the options, or use a lower resolution.';
+	} else if (isCutOff(error)) {
+		message = `${name} broke off its answer before it was complete`;
+		description = 'The connection to the gateway closed in the middle of the answer. This is usually temporary: run again.';
+	} else if (code === 'ECONNRESET') {
+		message = `${name} at ${host} closed the connection without answering (ECONNRESET)`;
+		description = 'The gateway or a proxy in front of it dropped the request. This is usually temporary: run again.';
+	} else {
+		message = `Could not reach ${name} at ${host}${code ? ` (${code})` : ''}`;
+		description = 'Check the base URL in the credential and that the gateway is up.';
+	}
 	// A fresh error on purpose: the original carries the request's headers, and with them the API key.
 	return new AttemptFailure(gatewayError(scope, undefined, message, description), isRetryableNetworkError(error));
 }
 
 function cancelled(scope: CallScope): boolean {
 	return scope.ctx.getExecutionCancelSignal?.()?.aborted === true;
+}
+
+/** Once the execution is stopped, no new attempt starts: end with n8n's own cancellation error. */
+async function stopIfCancelled(signal: AbortSignal | undefined): Promise<void> {
+	if (signal?.aborted) await sleepWithAbort(0, signal);
 }
 
 async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAnswer> {
@@ -346,6 +396,9 @@ async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAn
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: s.timeoutMs,
+		// n8n's default (true) puts the key back on a redirect to another host: a gateway, or
+		// whoever answers at its address, could send the key anywhere with one Location header.
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
 
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
@@ -409,6 +462,7 @@ async function sendWithRetries(scope: CallScope, call: PreparedCall): Promise<Ga
 	const { ctx, s, gate } = scope;
 	const signal = ctx.getExecutionCancelSignal?.();
 	for (let attempt = 0; ; attempt++) {
+		await stopIfCancelled(signal);
 		try {
 			return await gate.run(async () => await sendOnce(scope, call), signal);
 		} catch (error) {
@@ -425,7 +479,7 @@ async function sendWithRetries(scope: CallScope, call: PreparedCall): Promise<Ga
 	}
 }
 
-async function downloadOnce(scope: CallScope, url: string, host: string): Promise<Buffer> {
+async function downloadOnce(scope: CallScope, url: string, host: string, signal?: AbortSignal): Promise<Buffer> {
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
 		// The plain helper, never the authenticated one: the link usually points at another
@@ -437,11 +491,16 @@ async function downloadOnce(scope: CallScope, url: string, host: string): Promis
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: scope.s.timeoutMs,
+			// The plain helper is not tied to the execution by itself: stop the download on cancel.
+			abortSignal: signal,
 		})) as typeof response;
 	} catch (error) {
 		const code = networkCode(error);
+		const message = isTimeout(error)
+			? `Downloading the image from ${host} did not finish within ${Math.round(scope.s.timeoutMs / 1000)} s`
+			: `Could not download the image from ${host}${code ? ` (${code})` : ''}`;
 		throw new AttemptFailure(
-			gatewayError(scope, undefined, `Could not download the image from ${host}${code ? ` (${code})` : ''}`, 'Image links are temporary; run again to get a new one.'),
+			gatewayError(scope, undefined, message, 'Image links are temporary; run again to get a new one.'),
 			isRetryableNetworkError(error),
 		);
 	}
@@ -466,8 +525,9 @@ async function downloadOnce(scope: CallScope, url: string, host: string): Promis
 async function downloadWithRetries(scope: CallScope, url: string, host: string): Promise<Buffer> {
 	const signal = scope.ctx.getExecutionCancelSignal?.();
 	for (let attempt = 0; ; attempt++) {
+		await stopIfCancelled(signal);
 		try {
-			return await downloadOnce(scope, url, host);
+			return await downloadOnce(scope, url, host, signal);
 		} catch (error) {
 			if (!(error instanceof AttemptFailure)) throw error;
 			if (!error.retryable || attempt >= scope.s.maxRetries || cancelled(scope)) {
@@ -512,6 +572,26 @@ async function imageBytes(scope: CallScope, entry: ImageEntry): Promise<{ bytes:
 	return { bytes: await downloadWithRetries(scope, url, parsed.host), url };
 }
 
+/**
+ * What is missing when the bytes are only the start of an image: a PNG ends with its IEND
+ * chunk, a JPEG with an end-of-image marker after its scan, a WebP is as long as its RIFF
+ * header says. A gateway that cuts the base64 short (valid base64, valid header) would
+ * otherwise give an item whose metadata looks fine and whose picture is broken.
+ */
+function cutShort(bytes: Buffer, mimeType: string): string | undefined {
+	if (mimeType === 'image/png') return bytes.lastIndexOf('IEND') < 0 ? 'The PNG has no end chunk (IEND)' : undefined;
+	if (mimeType === 'image/jpeg') {
+		const scan = bytes.indexOf(Buffer.from([0xff, 0xda]));
+		const end = bytes.lastIndexOf(Buffer.from([0xff, 0xd9]));
+		return scan < 0 || end < scan ? 'The JPEG has no end-of-image marker' : undefined;
+	}
+	if (mimeType === 'image/webp' && bytes.length >= 8) {
+		const announced = bytes.readUInt32LE(4) + 8;
+		return bytes.length < announced ? `The WebP header announces ${announced} bytes` : undefined;
+	}
+	return undefined;
+}
+
 function textAnswerError(scope: CallScope, answer: GatewayAnswer): NodeApiError {
 	const words = answer.texts.map((t) => tidyText(t, 1000)).join('\n');
 	return gatewayError(
@@ -554,6 +634,10 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 			if (!info) {
 				throw gatewayError(scope, undefined, `${s.provider.displayName} sent an image that is not an image`, `The bytes received: ${describeNonImage(bytes)}.`);
 			}
+			const missing = cutShort(bytes, info.mimeType);
+			if (missing) {
+				throw gatewayError(scope, undefined, `${s.provider.displayName} sent an image that is cut short`, `${missing}; ${bytes.length} bytes arrived. Run again to get the whole image.`);
+			}
 			const index = out.length;
 			const fileName = `nano-banana-${s.itemIndex}-${index}.${info.extension}`;
 			const binary = await ctx.helpers.prepareBinaryData(bytes, fileName, info.mimeType);
@@ -570,8 +654,8 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 				created: answer.created ?? null,
 			};
 			if (answer.usage) json.usage = answer.usage;
-			if (url) json.url = url;
-			if (entry.revisedPrompt) json.revisedPrompt = entry.revisedPrompt;
+			if (url) json.url = redact(url, scope.secret);
+			if (entry.revisedPrompt) json.revisedPrompt = redact(entry.revisedPrompt, scope.secret);
 			out.push({ json, binary: { [s.outputProperty]: binary }, pairedItem: { item: s.itemIndex } });
 		}
 	}
@@ -585,7 +669,7 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 	}
 	if (texts.length > 0) {
 		// "On Text-Only Answer: Output the Text": the model's words as an item of their own.
-		out.push({ json: { ...common, noImage: true, text: texts.join('\n') }, pairedItem: { item: s.itemIndex } });
+		out.push({ json: { ...common, noImage: true, text: redact(texts.join('\n'), scope.secret) as string }, pairedItem: { item: s.itemIndex } });
 	}
 	if (warnings.length > 0) for (const o of out) o.json.warnings = warnings;
 	return out;

@@ -37,6 +37,9 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	const s = String(text).trim();
 	if (s === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(s)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(s) * 1000));
+	// All three HTTP-date forms carry hh:mm:ss; without it V8's lenient parser reads "-5" or
+	// "abc 5" as a day in 2001 (a wait of 0), where the backoff is the right answer.
+	if (!/\b\d{1,2}:\d{2}:\d{2}\b/.test(s)) return undefined;
 	const date = Date.parse(s);
 	if (Number.isNaN(date)) return undefined;
 	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
@@ -75,6 +78,7 @@ const CHINESE_GLOSSARY: Array<[RegExp, string]> = [
 	[/请稍后(再)?(试|重试)/, 'try again later'],
 	[/余额不足|额度不足|配额/, 'insufficient balance or quota'],
 	[/令牌|密钥|key/i, 'API key'],
+	[/无权|没有权限|权限不足/, 'has no access to'],
 	[/无效|不正确|错误/, 'invalid'],
 	[/过期/, 'expired'],
 	[/模型/, 'model'],
