@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -237,7 +237,8 @@ export class N8nInstance {
 	async execute(workflowId: string, timeoutMs = 180_000): Promise<ExecuteResult> {
 		const started = Date.now();
 		const child = spawn(this.bin, ['execute', `--id=${workflowId}`, '--rawOutput'], {
-			env: this.env,
+			// the run's JSON is logged at level info: below that, nothing is printed
+			env: { ...this.env, N8N_LOG_LEVEL: 'info' },
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -267,34 +268,48 @@ export class N8nInstance {
 		return Buffer.from(ref.data, 'base64');
 	}
 
-	/** `n8n start` on `port`; resolves when /healthz answers. */
-	async start(port: number, timeoutMs = 120_000): Promise<string> {
+	/**
+	 * `n8n start` on `port`; resolves when the REST API answers (GET /rest/settings gives JSON:
+	 * /healthz/readiness says ready before the REST routes exist). n8n's output goes to a file,
+	 * never to a pipe: a pipe whose reader died makes n8n spin on EPIPE.
+	 */
+	async start(port: number, timeoutMs = 180_000): Promise<string> {
 		const url = `http://localhost:${port}`;
-		const logFile = path.join(this.userFolder, 'n8n-start.log');
 		const env = { ...this.env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${url}/`, N8N_SECURE_COOKIE: 'false' };
-		const child = spawn(this.bin, ['start'], { env, cwd: this.userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+		const logFd = openSync(this.logFile, 'a');
+		const child = spawn(this.bin, ['start'], { env, cwd: this.userFolder, stdio: ['ignore', logFd, logFd] });
+		closeSync(logFd);
 		this.server = child;
-		const logs: string[] = [];
-		const keep = (b: Buffer) => {
-			logs.push(b.toString('utf8'));
-			writeFileSync(logFile, logs.join(''));
-		};
-		child.stdout?.on('data', keep);
-		child.stderr?.on('data', keep);
+		const killOnExit = () => child.kill('SIGKILL');
+		process.once('exit', killOnExit);
+		child.once('exit', () => process.removeListener('exit', killOnExit));
 		let exited: number | null | undefined;
 		child.on('exit', (code) => (exited = code));
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (exited !== undefined) throw new Error(`n8n start exited (${exited}):\n${logs.join('')}`);
+			if (exited !== undefined) throw new Error(`n8n start exited (${exited}):\n${this.logTail()}`);
 			try {
-				const res = await fetch(`${url}/healthz/readiness`);
-				if (res.ok) return url;
+				const res = await fetch(`${url}/rest/settings`);
+				if (res.ok && (res.headers.get('content-type') ?? '').includes('application/json')) return url;
 			} catch {
 				// not listening yet
 			}
 			await new Promise((r) => setTimeout(r, 500));
 		}
-		throw new Error(`n8n did not get ready within ${timeoutMs} ms:\n${logs.join('')}`);
+		throw new Error(`n8n did not get ready within ${timeoutMs} ms:\n${this.logTail()}`);
+	}
+
+	/** Log file of `n8n start`. */
+	get logFile(): string {
+		return path.join(this.userFolder, 'n8n-start.log');
+	}
+
+	logTail(chars = 4000): string {
+		try {
+			return readFileSync(this.logFile, 'utf8').slice(-chars);
+		} catch {
+			return '';
+		}
 	}
 
 	/** Stops `n8n start` (if running) and, unless the folder was given, deletes the user folder. */
