@@ -13,7 +13,7 @@ import { nodeProperties } from './description';
 import { runImageCall } from './imageCall';
 import type { ProviderId } from './providers';
 import { PROVIDERS, PROVIDER_IDS, normalizeBaseUrl } from './providers';
-import { RequestGate } from './requestGate';
+import { GateClosedError, RequestGate } from './requestGate';
 import { readConcurrency, readSettings } from './settings';
 
 /** Ids a gateway's model list reports that look like image models. */
@@ -92,22 +92,28 @@ export class NanoBanana implements INodeType {
 
 		const processItem = async (itemIndex: number) => {
 			try {
-				results[itemIndex] = await runImageCall({ ctx: this, s: readSettings(this, itemIndex), gate });
+				results[itemIndex] = await runImageCall({ ctx: this, s: readSettings(this, itemIndex), gate: gate.forItem(itemIndex) });
 			} catch (error) {
+				// Never sent: an earlier item's failure stops the node.
+				if (error instanceof GateClosedError) return;
 				if (this.continueOnFail()) {
 					results[itemIndex] = [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
 				} else {
 					failures.push({ itemIndex, error });
+					// One item at a time, no later item would have been sent: none starts from now on.
+					gate.stopFrom(itemIndex);
 				}
 			}
 		};
 
-		// Items run side by side, up to the gate's limit; results keep the input order.
+		// Items run side by side; the gate alone caps the requests in flight. Twice as many
+		// workers as slots: while some items decode and store their images, others are ready to
+		// take the slots their requests have freed. Results keep the input order.
 		let next = 0;
 		const worker = async () => {
 			while (failures.length === 0 && next < items.length) await processItem(next++);
 		};
-		await Promise.all(Array.from({ length: Math.min(gate.limit, items.length) }, worker));
+		await Promise.all(Array.from({ length: Math.min(2 * gate.limit, items.length) }, worker));
 
 		if (failures.length > 0) {
 			// Like a run one item at a time: the first failing item's error stops the node.

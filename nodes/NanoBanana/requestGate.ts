@@ -22,23 +22,72 @@ export async function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
 	}
 }
 
+/** A request that never started: an earlier item had failed and stopped the node. */
+export class GateClosedError extends Error {
+	constructor() {
+		super('Not sent: an earlier item failed and stopped the node');
+		this.name = 'GateClosedError';
+	}
+}
+
+interface Waiter {
+	itemIndex: number;
+	wake: () => void;
+	fail: (error: Error) => void;
+}
+
+/** What every view of one gate shares: the slots, the queue, the pause. */
+interface GateState {
+	active: number;
+	waiting: Waiter[];
+	pausedUntil: number;
+	/** Items from this index on start no new request: the batch has failed there. */
+	stopFrom: number;
+}
+
 export class RequestGate {
-	private active = 0;
+	private readonly state: GateState;
 
-	private readonly waiting: Array<() => void> = [];
+	/**
+	 * `itemIndex` is the item this view of the gate sends for (-1: none); the views `forItem`
+	 * makes share one set of slots, one queue and one pause.
+	 */
+	constructor(
+		readonly limit: number,
+		readonly itemIndex = -1,
+		state?: GateState,
+	) {
+		this.state = state ?? { active: 0, waiting: [], pausedUntil: 0, stopFrom: Infinity };
+	}
 
-	private pausedUntil = 0;
-
-	constructor(readonly limit: number) {}
+	/** The same gate, for the requests of one item. */
+	forItem(itemIndex: number): RequestGate {
+		return new RequestGate(this.limit, itemIndex, this.state);
+	}
 
 	/** Requests in flight right now. */
 	get inFlight(): number {
-		return this.active;
+		return this.state.active;
 	}
 
 	/** Hold no new request before `ms` from now (the longest pause asked for wins). */
 	pause(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+		this.state.pausedUntil = Math.max(this.state.pausedUntil, Date.now() + ms);
+	}
+
+	/**
+	 * Item `itemIndex` failed and stops the node: from it on, no item starts another request
+	 * (those queued, and any asked for later, end with GateClosedError; those in flight finish).
+	 * Items before it go on, as they would have run first one item at a time.
+	 */
+	stopFrom(itemIndex: number): void {
+		const state = this.state;
+		state.stopFrom = Math.min(state.stopFrom, itemIndex);
+		const queued = state.waiting.splice(0);
+		for (const waiter of queued) {
+			if (waiter.itemIndex >= state.stopFrom) waiter.fail(new GateClosedError());
+			else state.waiting.push(waiter);
+		}
 	}
 
 	/** Run `task` as one request: waits for a free slot and for any pause to end. */
@@ -52,22 +101,44 @@ export class RequestGate {
 	}
 
 	private async acquire(signal?: AbortSignal): Promise<void> {
+		const state = this.state;
+		let queued = false;
 		for (;;) {
-			const pause = this.pausedUntil - Date.now();
+			if (this.itemIndex >= state.stopFrom) {
+				// Woken for a free slot it will not use: hand the turn on to the next in line.
+				if (queued) this.wakeNext();
+				throw new GateClosedError();
+			}
+			const pause = state.pausedUntil - Date.now();
 			if (pause > 0) {
 				await waitFor(pause, signal);
 				continue;
 			}
-			if (this.active < this.limit) {
-				this.active++;
+			if (state.active < this.limit) {
+				state.active++;
 				return;
 			}
-			await new Promise<void>((resolve) => this.waiting.push(resolve));
+			await new Promise<void>((wake, fail) => {
+				const waiter = { itemIndex: this.itemIndex, wake, fail };
+				// Woken but beaten to the slot: back to the head of the queue, keeping its turn.
+				if (queued) state.waiting.unshift(waiter);
+				else state.waiting.push(waiter);
+			});
+			queued = true;
 		}
 	}
 
 	private release(): void {
-		this.active--;
-		this.waiting.shift()?.();
+		this.state.active--;
+		this.wakeNext();
+	}
+
+	private wakeNext(): void {
+		const state = this.state;
+		if (state.active >= this.limit) return;
+		const next = state.waiting.shift();
+		// Woken on the next turn of the event loop, once the request that just ended has been
+		// dealt with: if it failed the batch, the next one knows before it starts.
+		if (next) setImmediate(next.wake);
 	}
 }
