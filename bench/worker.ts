@@ -1,0 +1,251 @@
+/**
+ * The measured side of the benchmark, one scenario per fresh process:
+ *
+ *   node --expose-gc --import tsx bench/worker.ts batch|overhead|memory
+ *
+ * with BENCH_DOUBLE_URL and BENCH_API_KEY naming the provider double that bench/run.ts hosts in
+ * its own process (so the double's work never counts against the node, in time or in memory).
+ * The built node runs through n8n-core's real engine (test/helpers/n8n.ts). Prints one result line.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+
+import path from 'node:path';
+
+import { bigPng } from '../test/concurrency/bigImage';
+import type { InputItem, RunResult } from '../test/helpers/n8n';
+import { runNode, shutdownN8n } from '../test/helpers/n8n';
+import { CREDENTIAL_TYPE, PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
+import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
+import { BATCH, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX } from './scenarios';
+
+/**
+ * The built node (what the package ships; `npm run bench` builds first). Loaded by path: next to
+ * the source sits NanoBanana.node.json, which a plain extension-less require would pick instead.
+ */
+const { NanoBanana } = require(path.resolve(__dirname, '..', 'dist', 'nodes', 'NanoBanana', 'NanoBanana.node.js')) as typeof import('../nodes/NanoBanana/NanoBanana.node');
+
+const doubleUrl = process.env.BENCH_DOUBLE_URL ?? '';
+const apiKey = process.env.BENCH_API_KEY ?? '';
+const baseUrl = `${doubleUrl}/${PROVIDER_DIALECT[PROVIDER]}`;
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+interface ExecuteHooks {
+	onStart?: () => void;
+	/** `execute()` took `ms`, of which `storeMs` in n8n's `prepareBinaryData`. */
+	onEnd?: (ms: number, storeMs: number) => void;
+}
+
+/** The node, with its `execute` timed: the node's whole path, without the harness around it. */
+function timedNode(hooks: ExecuteHooks): INodeType {
+	const node = new NanoBanana();
+	const execute = node.execute;
+	node.execute = async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		let storeMs = 0;
+		const prepareBinaryData = this.helpers.prepareBinaryData;
+		this.helpers.prepareBinaryData = async (...args) => {
+			const started = performance.now();
+			try {
+				return await prepareBinaryData(...args);
+			} finally {
+				storeMs += performance.now() - started;
+			}
+		};
+		hooks.onStart?.();
+		const started = performance.now();
+		try {
+			return await execute.call(this);
+		} finally {
+			hooks.onEnd?.(performance.now() - started, storeMs);
+		}
+	};
+	return node;
+}
+
+async function runNano(
+	parameters: INodeParameters,
+	items: InputItem[],
+	hooks: ExecuteHooks = {},
+	binaryMode: 'default' | 'filesystem' = 'filesystem',
+): Promise<RunResult> {
+	const result = await runNode({
+		nodeType: timedNode(hooks),
+		parameters,
+		credentials: { [CREDENTIAL_TYPE[PROVIDER]]: { data: { apiKey, baseUrl } } },
+		credentialTypes,
+		items,
+		binaryMode,
+	});
+	if (result.error) throw result.error;
+	return result;
+}
+
+const generate = (options: INodeParameters = {}): INodeParameters => ({
+	provider: PROVIDER,
+	operation: 'generate',
+	model: MODEL,
+	prompt: '={{ $json.p }}',
+	options,
+});
+
+const prompts = (count: number): InputItem[] => Array.from({ length: count }, (_, i) => ({ json: { p: `A banana, take ${i}` } }));
+
+async function batch(): Promise<BatchResult> {
+	const timed = async (concurrency: number, count: number) => {
+		const started = performance.now();
+		const result = await runNano(generate({ concurrency }), prompts(count));
+		const ms = performance.now() - started;
+		if (result.items.length !== count) throw new Error(`batch: ${result.items.length} items out of ${count}`);
+		return ms;
+	};
+	await timed(6, BATCH.warmupItems);
+	const c1Ms = await timed(1, BATCH.prompts);
+	const c6Ms: number[] = [];
+	const plainC6Ms: number[] = [];
+	for (let r = 0; r < BATCH.c6Runs; r++) {
+		c6Ms.push(await timed(6, BATCH.prompts));
+		plainC6Ms.push(await plainBatch(6, BATCH.prompts));
+	}
+	return { c1Ms, c6Ms, plainC6Ms };
+}
+
+/** The floor: the same batch as plain `fetch` calls from a pool of `concurrency` workers. */
+async function plainBatch(concurrency: number, count: number): Promise<number> {
+	const started = performance.now();
+	let next = 0;
+	const worker = async () => {
+		while (next < count) {
+			const i = next++;
+			const response = await fetch(`${baseUrl}/v1/images/generations`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ model: MODEL, prompt: `A banana, take ${i}` }),
+			});
+			const answer = (await response.json()) as { data: Array<{ b64_json: string }> };
+			Buffer.from(answer.data[0].b64_json, 'base64');
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	return performance.now() - started;
+}
+
+async function overhead(): Promise<OverheadResult> {
+	let imageBytes = 0;
+	const storeMs: number[] = [];
+	const node = async (binaryMode: 'default' | 'filesystem') => {
+		let ms = 0;
+		const result = await runNano(generate(), prompts(1), { onEnd: (t, store) => ((ms = t), storeMs.push(store)) }, binaryMode);
+		imageBytes = Number(result.items[0].json.fileSize);
+		return ms;
+	};
+	const plain = async () => {
+		const started = performance.now();
+		const response = await fetch(`${baseUrl}/v1/images/generations`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ model: MODEL, prompt: 'A banana, take 0' }),
+		});
+		const answer = (await response.json()) as { data: Array<{ b64_json: string }> };
+		const bytes = Buffer.from(answer.data[0].b64_json, 'base64');
+		const ms = performance.now() - started;
+		if (bytes.length !== imageBytes && imageBytes !== 0) throw new Error('overhead: the two paths saw different images');
+		return ms;
+	};
+	const measure = async (f: () => Promise<number>) => {
+		gc();
+		return await f();
+	};
+
+	for (let i = 0; i < OVERHEAD.warmups; i++) {
+		await measure(async () => await node('filesystem'));
+		await measure(plain);
+	}
+	const nodeMs: number[] = [];
+	const plainMs: number[] = [];
+	for (let i = 0; i < OVERHEAD.rounds; i++) {
+		// Alternate which path goes first, so neither always runs on a freshly collected heap.
+		if (i % 2 === 0) {
+			nodeMs.push(await measure(async () => await node('filesystem')));
+			plainMs.push(await measure(plain));
+		} else {
+			plainMs.push(await measure(plain));
+			nodeMs.push(await measure(async () => await node('filesystem')));
+		}
+	}
+	const nodeStoreMs = storeMs.slice(-OVERHEAD.rounds);
+	await measure(async () => await node('default'));
+	const nodeDefaultModeMs: number[] = [];
+	for (let i = 0; i < OVERHEAD.defaultModeRounds; i++) nodeDefaultModeMs.push(await measure(async () => await node('default')));
+	return { nodeMs, nodeStoreMs, plainMs, nodeDefaultModeMs, imageBytes };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function memory(): Promise<MemoryResult> {
+	// Warm up on small payloads: every module loaded, the engine and the multipart path run once.
+	await runNano(generate(), prompts(1));
+	const small: InputItem = { json: { p: 'warm up' }, binary: { a: { data: bigPng(4096, 1), mimeType: 'image/png', fileName: 'a.png' } } };
+	await runNano({ ...generate(), operation: 'edit', imageProperties: 'a' }, [small]);
+
+	const names = Array.from({ length: MEMORY.inputs }, (_, i) => `image${i}`);
+	const item: InputItem = { json: { p: 'Put them all on one poster' }, binary: {} };
+	for (const [i, name] of names.entries()) {
+		item.binary![name] = { data: bigPng(MEMORY.inputBytes, i + 1), mimeType: 'image/png', fileName: `${name}.png` };
+	}
+	const inputBytes = names.reduce((sum, name) => sum + item.binary![name].data.length, 0);
+
+	gc();
+	await sleep(200);
+	gc();
+	const baselineRss = process.memoryUsage.rss();
+	let peakRss = baselineRss;
+	let measuring = false;
+	let samples = 0;
+	const sample = () => {
+		if (!measuring) return;
+		samples++;
+		peakRss = Math.max(peakRss, process.memoryUsage.rss());
+	};
+	const timer = setInterval(sample, MEMORY.sampleEveryMs);
+	let executeMs = 0;
+	const result = await runNano(
+		{ ...generate({ numberOfImages: MEMORY.answers }), operation: 'edit', imageProperties: names.join(',') },
+		[item],
+		{
+			onStart: () => {
+				measuring = true;
+				sample();
+			},
+			onEnd: (ms) => {
+				sample();
+				measuring = false;
+				executeMs = ms;
+			},
+		},
+	);
+	clearInterval(timer);
+	if (result.items.length !== MEMORY.answers) throw new Error(`memory: ${result.items.length} images out of ${MEMORY.answers}`);
+	const outputBytes = result.items.reduce((sum, i) => sum + Number(i.json.fileSize), 0);
+	return { baselineRss, peakRss, inputBytes, outputBytes, samples, executeMs };
+}
+
+async function main(): Promise<void> {
+	const task = process.argv[2];
+	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory };
+	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead or memory`);
+	if (!doubleUrl) throw new Error('BENCH_DOUBLE_URL is not set: run the benchmark with npm run bench');
+	try {
+		const result = await tasks[task]();
+		process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+	} finally {
+		await shutdownN8n();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
