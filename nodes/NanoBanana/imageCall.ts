@@ -542,7 +542,18 @@ async function downloadWithRetries(scope: CallScope, url: string, host: string):
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
+/** Bytes base64 text of this length decodes to, when every character in it is base64. */
+function decodedLength(text: string): number {
+	const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+	return Math.floor(((text.length - padding) * 3) / 4);
+}
+
 function decodeBase64(scope: CallScope, text: string, what: string): Buffer {
+	// Node's decoder skips characters that are not base64 instead of failing; a decoded length
+	// that matches the text's length proves there were none, without a pass of our own over
+	// megabytes of text. Only otherwise look closer (line breaks are fine, the rest is not).
+	const fast = Buffer.from(text, 'base64');
+	if (fast.length === decodedLength(text) && fast.length > 0) return fast;
 	const compact = text.replace(/\s+/g, '');
 	if (!BASE64.test(compact)) {
 		throw gatewayError(scope, undefined, `${scope.s.provider.displayName} sent ${what} that is not valid base64`, `It starts with: ${tidyText(compact, 80)}`);

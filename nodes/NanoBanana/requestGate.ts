@@ -3,7 +3,7 @@
  * slow the whole batch down: while the gate is paused no request starts, so workers do
  * not each hammer a gateway that has just said "too many requests".
  */
-import { sleepWithAbort } from 'n8n-workflow';
+import { ManualExecutionCancelledError, sleepWithAbort } from 'n8n-workflow';
 
 /** Waits `ms`, ending early (with n8n's cancellation error) when the execution is cancelled. */
 export async function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
@@ -118,13 +118,33 @@ export class RequestGate {
 				state.active++;
 				return;
 			}
-			await new Promise<void>((wake, fail) => {
-				const waiter = { itemIndex: this.itemIndex, wake, fail };
-				// Woken but beaten to the slot: back to the head of the queue, keeping its turn.
-				if (queued) state.waiting.unshift(waiter);
-				else state.waiting.push(waiter);
-			});
+			await this.queue(queued, signal);
 			queued = true;
+		}
+	}
+
+	/** Wait in line for a slot; a cancelled execution leaves the line at once. */
+	private async queue(again: boolean, signal?: AbortSignal): Promise<void> {
+		const state = this.state;
+		if (signal?.aborted) throw new ManualExecutionCancelledError('');
+		let onAbort: (() => void) | undefined;
+		try {
+			await new Promise<void>((wake, fail) => {
+				const waiter: Waiter = { itemIndex: this.itemIndex, wake, fail };
+				// Woken but beaten to the slot: back to the head of the queue, keeping its turn.
+				if (again) state.waiting.unshift(waiter);
+				else state.waiting.push(waiter);
+				if (signal) {
+					onAbort = () => {
+						const at = state.waiting.indexOf(waiter);
+						if (at >= 0) state.waiting.splice(at, 1);
+						fail(new ManualExecutionCancelledError(''));
+					};
+					signal.addEventListener('abort', onAbort, { once: true });
+				}
+			});
+		} finally {
+			if (signal && onAbort) signal.removeEventListener('abort', onAbort);
 		}
 	}
 

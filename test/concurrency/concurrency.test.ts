@@ -223,3 +223,25 @@ describe('retries and 429', () => {
 		expect(probe.peak).toBe(3);
 	});
 });
+
+describe('stopping the execution', () => {
+	test('items waiting for a slot leave the queue at once: nothing more is sent', async () => {
+		double.enqueue(forPrompt('p0', { delayMs: 30_000 }));
+		const controller = new AbortController();
+		const started = Date.now();
+		const running = runNanoBanana(double, generate({ concurrency: 1, maxRetries: 0 }), {
+			items: promptItems(4),
+			continueOnFail: true,
+			credential: { baseUrl: probe.baseUrlFor('openai') },
+			signal: controller.signal,
+		});
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		controller.abort();
+		const result = await running;
+		expect(result.status).toBe('canceled');
+		expect(Date.now() - started).toBeLessThan(5_000);
+		// Give anything that would still be sent a moment to arrive.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(double.requests.map(promptOf)).toEqual(['p0']);
+	});
+});
