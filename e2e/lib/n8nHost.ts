@@ -69,6 +69,14 @@ export function freePort(): Promise<number> {
 	});
 }
 
+export function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
 export interface CredentialToImport {
 	id: string;
 	name: string;
@@ -275,6 +283,7 @@ export class N8nInstance {
 	 */
 	async start(port: number, timeoutMs = 180_000): Promise<string> {
 		const url = `http://localhost:${port}`;
+		if (!(await portIsFree(port))) throw new Error(`port ${port} is in use: stop what listens there or choose another port`);
 		const env = { ...this.env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${url}/`, N8N_SECURE_COOKIE: 'false' };
 		const logFd = openSync(this.logFile, 'a');
 		const child = spawn(this.bin, ['start'], { env, cwd: this.userFolder, stdio: ['ignore', logFd, logFd] });

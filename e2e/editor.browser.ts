@@ -1,0 +1,328 @@
+/**
+ * The editor, in a real browser: n8n 2.8.4 with the packed package installed as a community node,
+ * opened in headless Chromium (Debian's `chromium`, driven by playwright-core). A new workflow gets
+ * a Manual Trigger and then the Nano Banana node, found by name in the node panel; its parameter
+ * panel must show and hide fields as the node describes them, for each provider and operation; the
+ * icon must load; and "Execute step" must put out a real image from the provider double.
+ *
+ * Screenshots go to test-results/browser/ (docs/screenshots/editor-panel.png is a copy of
+ * 04-panel-executed.png). Run: npm run test:browser (about 1 minute once the n8n host is
+ * installed). Needs `apt-get install chromium` (or CHROMIUM_PATH).
+ *
+ * n8n's editor shows no "Provider" field: the credential of each provider depends on it, so n8n
+ * treats it as the node's authentication field and lets the credential picker set it (it lists
+ * the credentials of all four providers). The test switches providers that way, as a user would.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { nodeProperties } from '../nodes/NanoBanana/description';
+import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
+import { credentialsFor, loadExamples } from './lib/examples';
+import { ensureN8nHost, freePort, N8nInstance, OWNER, packPackage, repoRoot, setupOwner } from './lib/n8nHost';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = path.join(repoRoot, 'test-results', 'browser');
+const DIALECT = { gptGeApi: 'gptGe', tuZiApi: 'tuZi', theTurboApi: 'theTurbo', openAiCompatibleImageApi: 'openai' } as const;
+/** The placeholder credentials of the examples (ids from examples/*.json), by provider. */
+const CREDENTIAL_ID = { gptGe: 'nbExampleGptGe01', tuZi: 'nbExampleTuZi001', theTurbo: 'nbExampleTurbo01', openAiCompatible: 'nbExampleOpenAi1' };
+
+let double: ProviderDouble;
+let n8n: N8nInstance | undefined;
+let browser: Browser;
+let page: Page;
+let url: string;
+let work: string;
+
+before(async () => {
+	assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+	mkdirSync(shots, { recursive: true });
+	double = await startProviderDouble();
+	if (process.env.NANO_BANANA_EDITOR_URL) {
+		// development shortcut: an editor started by `npm run demo -- --editor`
+		url = process.env.NANO_BANANA_EDITOR_URL;
+	} else {
+		const host = ensureN8nHost();
+		work = mkdtempSync(path.join(tmpdir(), 'nano-banana-browser-'));
+		const tarball = packPackage(work);
+		n8n = await N8nInstance.create(host, { binaryMode: 'filesystem' });
+		n8n.installPackage(tarball);
+		const examples = loadExamples();
+		n8n.importCredentials(
+			credentialsFor(examples, (type) => ({
+				apiKey: double.apiKey,
+				baseUrl: double.baseUrlFor(DIALECT[type]),
+				...(type === 'openAiCompatibleImageApi' ? { dialect: 'openai' } : {}),
+			})),
+		);
+		url = await n8n.start(await freePort());
+		await setupOwner(url);
+	}
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+	page.setDefaultTimeout(20_000);
+});
+
+after(async () => {
+	await browser?.close();
+	await n8n?.close();
+	await double?.close();
+	if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+
+/** Names of the node parameters the panel shows now (from data-test-id="parameter-input-<name>"). */
+async function shownParameters(): Promise<string[]> {
+	const ids = await page
+		.locator('[data-test-id=node-parameters] [data-test-id^="parameter-input-"]:visible')
+		.evaluateAll((els) => els.map((e) => e.getAttribute('data-test-id') ?? ''));
+	const names = ids.map((id) => id.replace('parameter-input-', '')).filter((n) => !['field', 'item', 'options-container'].includes(n));
+	return [...new Set(names)];
+}
+
+type ProviderId = keyof typeof CREDENTIAL_ID;
+
+/**
+ * The fields the panel should show, from the node's own description: every parameter whose
+ * displayOptions match, in order, except `provider` (n8n shows the credential picker instead) and
+ * the Options collection (checked on its own).
+ */
+function expectedFields(provider: ProviderId, operation: 'generate' | 'edit'): string[] {
+	const values: Record<string, string> = { provider, operation };
+	const matches = (p: INodeProperties) => {
+		const { show, hide } = p.displayOptions ?? {};
+		for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).includes(values[key])) return false;
+		for (const [key, denied] of Object.entries(hide ?? {})) if ((denied as unknown[]).includes(values[key])) return false;
+		return true;
+	};
+	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && matches(p)).map((p) => p.name);
+	return [...new Set(names)];
+}
+
+const optionNames = (): string[] =>
+	(nodeProperties.find((p) => p.name === 'options')?.options ?? []).map((o) => ('displayName' in o ? String(o.displayName) : '')).sort();
+
+const defaultModel = (provider: ProviderId): unknown =>
+	nodeProperties.find((p) => p.name === 'model' && p.displayOptions?.show?.provider?.includes(provider))?.default;
+
+async function expectFields(provider: ProviderId, operation: 'generate' | 'edit'): Promise<string[]> {
+	const shown = await shownParameters();
+	assert.deepEqual(shown, expectedFields(provider, operation), `fields for ${provider} / ${operation}`);
+	assert.ok(!shown.includes('provider'), 'n8n shows the provider through the credential picker only');
+	return shown;
+}
+
+/**
+ * Opens the panel of a fresh Nano Banana node. Normally the node-panel test has already added one;
+ * if that failed (so the later checks still run), a workflow with a Manual Trigger and a new Nano
+ * Banana node is created through n8n's REST API, with the editor's own session.
+ */
+async function ensurePanelOpen(): Promise<void> {
+	if (await page.locator('[data-test-id=ndv]').isVisible()) return;
+	const id = await page.evaluate(async (nodeType) => {
+		const g = globalThis as unknown as { localStorage: { getItem(k: string): string | null }; fetch: typeof fetch };
+		const res = await g.fetch('/rest/workflows', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' },
+			body: JSON.stringify({
+				name: 'Nano Banana (browser test fallback)',
+				nodes: [
+					{ id: 'a0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 'a0000000-0000-4000-8000-000000000002', name: 'Nano Banana', type: nodeType, typeVersion: 1, position: [240, 0], parameters: {} },
+				],
+				connections: { Start: { main: [[{ node: 'Nano Banana', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			}),
+		});
+		return ((await res.json()) as { data: { id: string } }).data.id;
+	}, 'n8n-nodes-nano-banana.nanoBanana');
+	await page.goto(`${url}/workflow/${id}`);
+	await page.locator('[data-test-id=canvas-node]', { hasText: 'Nano Banana' }).dblclick();
+	await page.locator('[data-test-id=ndv]').waitFor();
+}
+
+async function pick(select: Locator, optionText: string | RegExp): Promise<void> {
+	await select.locator('input').first().click();
+	const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: optionText }).first();
+	await option.click();
+	await page.waitForTimeout(300);
+}
+
+async function chooseCredential(provider: keyof typeof CREDENTIAL_ID): Promise<void> {
+	await page.locator('[data-test-id=node-credentials-select] input').first().click();
+	await page.locator(`[data-test-id=node-credentials-select-item-${CREDENTIAL_ID[provider]}]`).click();
+	await page.waitForTimeout(500);
+}
+
+async function imageLoaded(img: Locator): Promise<{ src: string; width: number }> {
+	await img.waitFor();
+	// (runs in the page; the DOM types are not part of this project's TypeScript settings)
+	type Img = { complete: boolean; src: string; naturalWidth: number; addEventListener(type: string, fn: () => void, o: object): void };
+	return await img.evaluate(async (el) => {
+		const image = el as unknown as Img;
+		if (!image.complete) await new Promise<void>((r) => image.addEventListener('load', () => r(), { once: true }));
+		return { src: image.src, width: image.naturalWidth };
+	});
+}
+
+test('sign in to the editor', async () => {
+	await page.goto(`${url}/signin`);
+	await page.fill('input[name=emailOrLdapLoginId]', OWNER.email);
+	await page.fill('input[name=password]', OWNER.password);
+	await page.click('[data-test-id=form-submit-button]');
+	await page.waitForURL(/\/(home|workflows)/);
+});
+
+test('the node panel finds Nano Banana by name, with its icon, and adds it after a trigger', async () => {
+	await page.goto(`${url}/workflow/new`);
+	await page.click('[data-test-id=canvas-add-button]');
+	await page.locator('[data-test-id=node-creator-search-bar]').fill('manual');
+	await page.keyboard.press('Enter');
+	await page.locator('[data-test-id=canvas-trigger-node]').waitFor();
+	await page.keyboard.press('Escape');
+
+	await page.locator('[data-test-id=canvas-handle-plus]').last().click();
+	await page.locator('[data-test-id=node-creator-search-bar]').fill('Nano Banana');
+	const item = page
+		.locator('[data-test-id=item-iterator-item]')
+		.filter({ has: page.locator('[data-test-id=node-creator-item-name]', { hasText: /^Nano Banana$/ }) })
+		.first();
+	await item.waitFor({ timeout: 10_000 }).catch(async () => {
+		await shot('01-node-creator-search-failed');
+		const seen = (await page.locator('[data-test-id=node-creator]').innerText()).replace(/\s+/g, ' ');
+		assert.fail(`"Nano Banana" is not in the node panel's search. The panel shows: ${seen.slice(0, 300)}`);
+	});
+	const icon = await imageLoaded(item.locator('img').first());
+	assert.match(icon.src, /\/icons\/n8n-nodes-nano-banana\/dist\/nodes\/NanoBanana\/nanoBanana(\.dark)?\.svg$/);
+	assert.ok(icon.width > 0, 'the node icon did not load');
+	await shot('01-node-creator');
+
+	await item.click();
+	// the node's actions, from the operation's `action` texts
+	const actions = page.locator('[data-test-id=node-creator] [data-test-id=item-iterator-item]');
+	const generate = actions.filter({ hasText: 'Generate an image from text' }).first();
+	await generate.waitFor();
+	await actions.filter({ hasText: 'Edit images with a text prompt' }).first().waitFor();
+	await generate.click();
+	await page.locator('[data-test-id=ndv]').waitFor();
+});
+
+test('the panel shows the generate fields, hides the edit ones, and lists the options', async () => {
+	await ensurePanelOpen();
+	const ndv = page.locator('[data-test-id=ndv]');
+	const header = await imageLoaded(ndv.locator('img[src*="nanoBanana"]').first());
+	assert.ok(header.width > 0, 'the panel header icon did not load');
+
+	// no credential chosen yet: the picker offers the credentials of every provider
+	await page.locator('[data-test-id=node-credentials-select] input').first().click();
+	for (const id of Object.values(CREDENTIAL_ID)) {
+		await page.locator(`[data-test-id=node-credentials-select-item-${id}]`).waitFor();
+	}
+	await page.keyboard.press('Escape');
+
+	await chooseCredential('gptGe');
+	const shown = await expectFields('gptGe', 'generate');
+	// as designed: the edit inputs stay hidden for Generate
+	assert.ok(!shown.includes('imageProperties') && !shown.includes('maskProperty'));
+	assert.deepEqual(shown.slice(0, 3), ['operation', 'model', 'prompt']);
+	assert.equal(await page.locator('[data-test-id=parameter-input-model] input').first().inputValue(), 'nano-banana');
+	assert.equal(await page.locator('[data-test-id=parameter-input-operation] input').first().inputValue(), 'Generate');
+
+	await page.locator('[data-test-id=parameter-input-prompt] textarea').first().fill('A studio photo of a teal ceramic mug on an oak table, soft light');
+	await pick(page.locator('[data-test-id=parameter-input-aspectRatio]'), /^16:9/);
+	await pick(page.locator('[data-test-id=parameter-input-resolution]'), /^2K/);
+
+	// Options: every option of the collection is offered
+	await page.locator('[data-test-id=collection-parameter-add]').click();
+	await page.locator('[data-test-id=collection-parameter-option]:visible').first().waitFor();
+	const options = await page.locator('[data-test-id=collection-parameter-option]:visible').allInnerTexts();
+	assert.deepEqual(options.map((o) => o.trim()).sort(), optionNames());
+	for (const name of ['Number of Images', 'Response Format', 'Output Binary Property', 'Extra Request Fields (JSON)', 'Input Media Resolution', 'Timeout (Seconds)']) {
+		assert.ok(options.some((o) => o.trim() === name), `option "${name}" missing`);
+	}
+	await page.keyboard.press('Escape');
+	await shot('02-panel-generate');
+});
+
+test('Edit shows the input image and mask fields where the provider takes a mask', async () => {
+	await pick(page.locator('[data-test-id=parameter-input-operation]'), /^Edit/);
+	let shown = await expectFields('gptGe', 'edit');
+	assert.ok(shown.includes('imageProperties') && shown.includes('maskProperty'), 'V-API edits take images and a mask');
+	assert.equal(await page.locator('[data-test-id=parameter-input-imageProperties] input').first().inputValue(), 'data');
+
+	// TheTurbo takes no mask; its own model list starts at its usual model
+	await chooseCredential('theTurbo');
+	shown = await expectFields('theTurbo', 'edit');
+	assert.ok(shown.includes('imageProperties') && !shown.includes('maskProperty'), 'TheTurbo takes no mask');
+	await shot('03-panel-edit-theturbo');
+
+	await chooseCredential('tuZi');
+	shown = await expectFields('tuZi', 'edit');
+	assert.ok(shown.includes('maskProperty'), 'Tu-zi takes a mask');
+
+	await chooseCredential('openAiCompatible');
+	await expectFields('openAiCompatible', 'edit');
+
+	// back to Generate: the edit fields go away again
+	await pick(page.locator('[data-test-id=parameter-input-operation]'), /^Generate/);
+	shown = await expectFields('openAiCompatible', 'generate');
+	assert.ok(!shown.includes('imageProperties'));
+});
+
+test("switching the provider starts the model at that provider's usual model", async () => {
+	// The description has one `model` field per provider, each defaulting to that provider's usual
+	// model ("so that each starts at that provider's usual model").
+	const model = page.locator('[data-test-id=parameter-input-model] input').first();
+	const seen: string[] = [];
+	for (const provider of ['theTurbo', 'tuZi', 'gptGe'] as const) {
+		await chooseCredential(provider);
+		seen.push(`${provider}: ${await model.inputValue()} (want ${String(defaultModel(provider))})`);
+	}
+	assert.ok(
+		seen.every((line) => { const [, got, want] = /: (.*) \(want (.*)\)$/.exec(line) ?? []; return got === want; }),
+		`the model did not follow the provider:\n  ${seen.join('\n  ')}`,
+	);
+});
+
+test('"Execute step" in the editor makes a real image through the provider double', async () => {
+	await ensurePanelOpen();
+	await chooseCredential('gptGe');
+	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana$|^nano-bananaGemini/);
+	await page.locator('[data-test-id=parameter-input-prompt] textarea').first().fill('A studio photo of a teal ceramic mug on an oak table, soft light');
+	await pick(page.locator('[data-test-id=parameter-input-aspectRatio]'), /^16:9/);
+	double.reset();
+	await page.locator('[data-test-id=ndv] [data-test-id=node-execute-button]').first().click();
+	const output = page.locator('[data-test-id=ndv-output-panel], [data-test-id=output-panel]').first();
+	await output.getByText(/nano-banana-0-0\.png/).first().waitFor({ timeout: 60_000 });
+	const gen = double.requests.find((r) => r.path === '/v1/images/generations');
+	assert.ok(gen, 'the double received no generation request');
+	assert.equal(gen.dialect, 'gptGe');
+	assert.equal(gen.json?.model, 'nano-banana');
+	assert.equal(gen.json?.size, '16:9');
+	assert.equal(gen.json?.prompt, 'A studio photo of a teal ceramic mug on an oak table, soft light');
+	await shot('04-panel-executed');
+	await page.keyboard.press('Escape');
+	await page.locator('[data-test-id=ndv]').waitFor({ state: 'hidden' });
+	const canvasIcon = await imageLoaded(page.locator('[data-test-id=canvas-node] img[src*="nanoBanana"]').first());
+	assert.ok(canvasIcon.width > 0, 'the canvas icon did not load');
+	await shot('05-canvas');
+});
