@@ -141,6 +141,7 @@ async function main(): Promise<void> {
 	say();
 	let failed = 0;
 	let written = 0;
+	const gallery: string[] = [];
 	for (const example of examples) {
 		const run = await n8n.execute(example.workflow.id, 900_000);
 		const error = run.result?.data.resultData.error;
@@ -164,6 +165,9 @@ async function main(): Promise<void> {
 				const file = path.join(imagesDir, `${example.file}--${slug(node.name)}-${j.index}.${ext}`);
 				writeFileSync(file, n8n.binaryBytes(ref));
 				written++;
+				gallery.push(
+					`<figure><img src="${path.basename(file)}" loading="lazy"><figcaption><b>${esc(node.name)}</b> ${j.width}x${j.height}, ${esc(String(j.provider))} ${esc(String(j.model))}<br>${esc(String(j.prompt).slice(0, 160))}</figcaption></figure>`,
+				);
 				const warn = Array.isArray(j.warnings) ? `  warnings: ${j.warnings.join(' | ')}` : '';
 				say(`  ${node.name}: ${j.width}x${j.height} ${j.mimeType} ${kb(Number(j.fileSize))}  (${j.provider}, ${j.model}, ratio ${j.aspectRatio}, ${j.resolution})`);
 				say(`    -> ${path.relative(process.cwd(), file)}${warn}`);
@@ -172,13 +176,21 @@ async function main(): Promise<void> {
 	}
 	await n8n.close(true);
 	await double?.close();
+	writeFileSync(
+		path.join(imagesDir, 'index.html'),
+		`<!doctype html><meta charset="utf-8"><title>Nano Banana demo</title><style>body{font:14px sans-serif;margin:24px}figure{display:inline-block;width:300px;margin:8px;vertical-align:top}img{max-width:300px;max-height:300px;border:1px solid #ccc}</style><h1>Nano Banana demo: ${written} images</h1>\n${gallery.join('\n')}\n`,
+	);
 	say();
-	say(`${written} images from ${examples.length - failed} of ${examples.length} workflows in ${path.relative(process.cwd(), imagesDir)}/ (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+	say(`${written} images from ${examples.length - failed} of ${examples.length} workflows in ${path.relative(process.cwd(), imagesDir)}/, all on one page: ${path.relative(process.cwd(), path.join(imagesDir, 'index.html'))} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 	if (failed > 0) process.exitCode = 1;
 }
 
 function providerFor(type: CredentialType): Provider {
 	return (Object.entries(CREDENTIAL_TYPE_OF).find(([, t]) => t === type)?.[0] ?? 'openAiCompatible') as Provider;
+}
+
+function esc(s: string): string {
+	return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
 function slug(s: string): string {
