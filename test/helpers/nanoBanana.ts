@@ -10,9 +10,10 @@ import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../../credentials/TuZiApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
 import type { Dialect, ProviderDouble } from '../double/providerDouble';
+import { startProviderDouble } from '../double/providerDouble';
 import { encodeJpeg, encodePng } from '../double/images';
 import type { InputItem, RunResult } from './n8n';
-import { runNode } from './n8n';
+import { runNode, shutdownN8n } from './n8n';
 
 export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible';
 
@@ -103,5 +104,27 @@ export function serialiseDeep(value: unknown): string {
 			}
 		}
 		return v;
+	});
+}
+
+/**
+ * One provider double for the test file: started before the first test, reset after each,
+ * closed (with n8n's background timers) after the last. Use it as the double itself.
+ */
+export function useProviderDouble(): ProviderDouble {
+	let current: ProviderDouble | undefined;
+	beforeAll(async () => {
+		current = await startProviderDouble();
+	});
+	afterEach(() => current?.reset());
+	afterAll(async () => {
+		await current?.close();
+		await shutdownN8n();
+	});
+	return new Proxy({} as ProviderDouble, {
+		get(_target, property) {
+			if (!current) throw new Error('The provider double is used before beforeAll started it');
+			return Reflect.get(current, property, current);
+		},
 	});
 }

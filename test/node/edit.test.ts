@@ -3,23 +3,11 @@
  * binary modes), against the provider double: what each gateway receives in its multipart
  * body, in which order and under which field names, and what the node refuses to send.
  */
-import type { ProviderDouble } from '../double/providerDouble';
-import { startProviderDouble } from '../double/providerDouble';
 import { readImageSize } from '../double/images';
-import { shutdownN8n } from '../helpers/n8n';
 import type { ProviderId } from '../helpers/nanoBanana';
-import { imageItem, runNanoBanana } from '../helpers/nanoBanana';
+import { imageItem, runNanoBanana, useProviderDouble } from '../helpers/nanoBanana';
 
-let double: ProviderDouble;
-
-beforeAll(async () => {
-	double = await startProviderDouble();
-});
-afterEach(() => double.reset());
-afterAll(async () => {
-	await double.close();
-	await shutdownN8n();
-});
+const double = useProviderDouble();
 
 const edit = (provider: ProviderId, model: string, extra: Record<string, unknown> = {}) => ({
 	provider,

@@ -3,22 +3,11 @@
  * class, what it says, which item it names, that nothing is sent for bad input, and that
  * Continue On Fail keeps the other items. (Retries and transport faults: test/faults.)
  */
-import { ERROR_BODIES, canned, startProviderDouble } from '../double/providerDouble';
-import type { ProviderDouble } from '../double/providerDouble';
+import { ERROR_BODIES, canned } from '../double/providerDouble';
 import { readImageSize } from '../double/images';
-import { shutdownN8n } from '../helpers/n8n';
-import { runNanoBanana, serialiseDeep } from '../helpers/nanoBanana';
+import { runNanoBanana, serialiseDeep, useProviderDouble } from '../helpers/nanoBanana';
 
-let double: ProviderDouble;
-
-beforeAll(async () => {
-	double = await startProviderDouble();
-});
-afterEach(() => double.reset());
-afterAll(async () => {
-	await double.close();
-	await shutdownN8n();
-});
+const double = useProviderDouble();
 
 const generate = (extra: Record<string, unknown> = {}) => ({
 	provider: 'gptGe',

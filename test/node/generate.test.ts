@@ -2,23 +2,12 @@
  * Generate, through n8n-core's real workflow execution, against the provider double: what
  * each gateway receives for each aspect ratio and resolution, and the images that come back.
  */
-import type { Dialect, ProviderDouble } from '../double/providerDouble';
-import { startProviderDouble } from '../double/providerDouble';
+import type { Dialect } from '../double/providerDouble';
 import { readImageSize } from '../double/images';
-import { shutdownN8n } from '../helpers/n8n';
 import type { ProviderId } from '../helpers/nanoBanana';
-import { runNanoBanana } from '../helpers/nanoBanana';
+import { runNanoBanana, useProviderDouble } from '../helpers/nanoBanana';
 
-let double: ProviderDouble;
-
-beforeAll(async () => {
-	double = await startProviderDouble();
-});
-afterEach(() => double.reset());
-afterAll(async () => {
-	await double.close();
-	await shutdownN8n();
-});
+const double = useProviderDouble();
 
 const generate = (provider: ProviderId, model: string, extra: Record<string, unknown> = {}) => ({
 	provider,
