@@ -75,9 +75,21 @@ export class NanoBanana implements INodeType {
 				} catch {
 					// No credential yet, or the gateway has no model list: the documented models still show.
 				}
+				// Keep the value the node holds selectable even when this list lacks it: an ID typed or
+				// imported for a newer model, or one carried over from another provider (n8n keeps the
+				// model when the credential switches the provider). Say which it is.
 				const current = this.getCurrentNodeParameter('model');
 				if (typeof current === 'string' && current !== '' && !current.startsWith('=') && !known.has(current)) {
-					options.push({ name: `${current} (Custom)`, value: current, description: 'The model ID this node is set to' });
+					const elsewhere = PROVIDER_IDS.find((id) => id !== provider.id && PROVIDERS[id].models.some((m) => m.value === current));
+					options.push(
+						elsewhere
+							? {
+									name: `${current} (not listed for ${provider.displayName})`,
+									value: current,
+									description: `A ${PROVIDERS[elsewhere].displayName} model, kept from before the provider changed. Pick one of this list unless your gateway has it.`,
+								}
+							: { name: `${current} (Custom)`, value: current, description: 'The model ID this node is set to' },
+					);
 				}
 				return options;
 			},

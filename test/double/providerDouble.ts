@@ -664,8 +664,8 @@ export function startProviderDouble(
 			const seed = ++imageCounter;
 			const bytes =
 				imageFormat === 'png'
-					? encodePng(plan.width, plan.height, seed)
-					: encodeJpeg(plan.width, plan.height, seed);
+					? encodePng(plan.width, plan.height, seed, prompt)
+					: encodeJpeg(plan.width, plan.height, seed, prompt);
 			if (plan.format === 'b64_json') data.push({ b64_json: bytes.toString('base64') });
 			else if (plan.format === 'data_url') {
 				data.push({ url: `data:${contentTypeFor(imageFormat)};base64,${bytes.toString('base64')}` });
