@@ -311,6 +311,41 @@ test('after the provider changes, the model list offers that provider\'s models 
 	assert.equal(await model.locator('input').first().inputValue(), 'gemini-3-pro-image');
 });
 
+test("each credential's test really checks the key against the gateway's model list", async () => {
+	// What n8n's "Test" button in the credential dialog calls: POST /rest/credentials/test, which
+	// runs the credential type's own `test` request (GET {base}/v1/models with the Bearer key).
+	const types = { gptGe: 'gptGeApi', tuZi: 'tuZiApi', theTurbo: 'theTurboApi', openAiCompatible: 'openAiCompatibleImageApi' } as const;
+	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai' } as const;
+	const results: string[] = [];
+	for (const provider of Object.keys(types) as Array<keyof typeof types>) {
+		for (const [label, apiKey, baseUrl] of [
+			['right key', double.apiKey, double.baseUrlFor(dialects[provider])],
+			['right key, base URL ending in /v1/', double.apiKey, `${double.baseUrlFor(dialects[provider])}/v1/`],
+			['wrong key', 'sk-wrong-0123456789abcdef', double.baseUrlFor(dialects[provider])],
+		] as const) {
+			double.reset();
+			const answer = await page.evaluate(
+				async ({ type, data }) => {
+					const g = globalThis as unknown as { localStorage: { getItem(k: string): string | null }; fetch: typeof fetch };
+					const res = await g.fetch('/rest/credentials/test', {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' },
+						body: JSON.stringify({ credentials: { name: `test ${type}`, type, data } }),
+					});
+					return (await res.json()) as { data?: { status?: string; message?: string } };
+				},
+				{ type: types[provider], data: { apiKey, baseUrl, ...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}) } },
+			);
+			const asked = double.requests.map((r) => `${r.method} ${r.path} ${String(r.headers.authorization === `Bearer ${apiKey}`)}`);
+			results.push(`${provider} ${label}: ${answer.data?.status} (${answer.data?.message}) ${asked.join(', ')}`);
+			assert.equal(answer.data?.status, label === 'wrong key' ? 'Error' : 'OK', results.at(-1));
+			// n8n's tester sends a request once more after a 401.
+			assert.ok(asked.length >= 1 && asked.every((a) => a === 'GET /v1/models true'), results.at(-1));
+			if (label !== 'wrong key') assert.equal(asked.length, 1, results.at(-1));
+		}
+	}
+});
+
 test('"Execute step" in the editor makes a real image through the provider double', async () => {
 	await ensurePanelOpen();
 	await chooseCredential('gptGe');
