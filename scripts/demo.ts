@@ -24,18 +24,28 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { ICredentialType } from 'n8n-workflow';
+
+import { GptGeApi } from '../credentials/GptGeApi.credentials';
+import { OpenAiCompatibleImageApi } from '../credentials/OpenAiCompatibleImageApi.credentials';
+import { TheTurboApi } from '../credentials/TheTurboApi.credentials';
+import { TuZiApi } from '../credentials/TuZiApi.credentials';
+import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/providers';
 import { startProviderDouble, type Dialect, type ProviderDouble } from '../test/double/providerDouble';
 import { CREDENTIAL_TYPE_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';
 
 const PROVIDERS = ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'] as const;
 type Provider = (typeof PROVIDERS)[number];
-const DEFAULT_BASE_URL: Record<Provider, string | undefined> = {
-	gptGe: 'https://api.gpt.ge',
-	tuZi: 'https://api.tu-zi.com',
-	theTurbo: 'https://gateway.theturbo.ai',
-	openAiCompatible: undefined,
-};
+/** Each provider's documented host: the Base URL default of its credential type. */
+const CREDENTIAL_CLASSES: ICredentialType[] = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi()];
+const DEFAULT_BASE_URL = Object.fromEntries(
+	PROVIDERS.map((p) => {
+		const type = CREDENTIAL_CLASSES.find((c) => c.name === NODE_PROVIDERS[p].credentialType);
+		const value = type?.properties.find((prop) => prop.name === 'baseUrl')?.default;
+		return [p, typeof value === 'string' && value !== '' ? value : undefined];
+	}),
+) as Record<Provider, string | undefined>;
 const DOUBLE_DIALECT: Record<CredentialType, Dialect> = {
 	gptGeApi: 'gptGe',
 	tuZiApi: 'tuZi',
