@@ -22,11 +22,14 @@ import { dialectFor, normalizeBaseUrl } from './providers';
 import type { RequestGate } from './requestGate';
 import { waitFor } from './requestGate';
 import {
-	RETRYABLE_NETWORK_CODES,
 	RETRYABLE_STATUS,
 	backoffDelay,
 	englishSummary,
+	isCutOff,
+	isRetryableNetworkError,
+	isTimeout,
 	looksBusy,
+	networkCode,
 	parseRetryAfter,
 } from './retryPolicy';
 import type { ItemSettings } from './settings';
@@ -291,60 +294,6 @@ function joinHints(...parts: Array<string | undefined>): string | undefined {
 
 function afterRetries(attempts: number): string | undefined {
 	return attempts > 1 ? `Tried ${attempts} times.` : undefined;
-}
-
-interface NetworkErrorLike {
-	code?: string;
-	message?: string;
-	messages?: unknown;
-	cause?: { code?: string; message?: string };
-}
-
-/**
- * Everything a failed request says about itself. n8n's `httpRequestWithAuthentication` wraps
- * the axios error in a NodeApiError that keeps neither its `code` nor its `cause`, and swaps
- * its message for a generic one ("The service refused the connection - perhaps it is
- * offline"); the original words ("connect ECONNREFUSED 127.0.0.1:9", "socket hang up",
- * "timeout of 1000ms exceeded", "stream has been aborted") survive only in `messages`.
- */
-function errorTexts(error: unknown): string[] {
-	const e = (error ?? {}) as NetworkErrorLike;
-	const texts = [e.message, e.cause?.message, ...(Array.isArray(e.messages) ? (e.messages as unknown[]) : [])];
-	return texts.filter((t): t is string => typeof t === 'string' && t !== '');
-}
-
-const NETWORK_CODE_IN_TEXT = /\b(ECONN(?:REFUSED|RESET|ABORTED)|E(?:SOCKET)?TIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/;
-
-function networkCode(error: unknown): string | undefined {
-	const e = (error ?? {}) as NetworkErrorLike;
-	const code = e.code ?? e.cause?.code;
-	if (code) return code;
-	const texts = errorTexts(error);
-	for (const text of texts) {
-		const found = NETWORK_CODE_IN_TEXT.exec(text);
-		if (found) return found[1];
-	}
-	if (texts.some((t) => /socket hang up/i.test(t))) return 'ECONNRESET';
-	return undefined;
-}
-
-function isTimeout(error: unknown): boolean {
-	const code = networkCode(error);
-	return code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || errorTexts(error).some((t) => /timeout|timed out/i.test(t));
-}
-
-/** The answer had begun (status and headers came) when the connection broke. */
-function isCutOff(error: unknown): boolean {
-	return (
-		networkCode(error) === 'ERR_BAD_RESPONSE' ||
-		errorTexts(error).some((t) => /stream has been aborted|premature close|unexpected end/i.test(t))
-	);
-}
-
-function isRetryableNetworkError(error: unknown): boolean {
-	const code = networkCode(error);
-	if (code && RETRYABLE_NETWORK_CODES.has(code)) return true;
-	return errorTexts(error).some((t) => /socket hang up|aborted|timeout|timed out|closed unexpectedly/i.test(t));
 }
 
 /** Errors that never reached a whole HTTP answer: refused, reset, cut off, timed out. */

@@ -105,3 +105,57 @@ export function englishSummary(message: string): string | undefined {
 	summary = summary.replace(' try again later', '; try again later');
 	return summary;
 }
+
+interface NetworkErrorLike {
+	code?: string;
+	message?: string;
+	messages?: unknown;
+	cause?: { code?: string; message?: string };
+}
+
+/**
+ * Everything a failed request says about itself. n8n's `httpRequestWithAuthentication` wraps
+ * the axios error in a NodeApiError that keeps neither its `code` nor its `cause`, and swaps
+ * its message for a generic one ("The service refused the connection - perhaps it is
+ * offline"); the original words ("connect ECONNREFUSED 127.0.0.1:9", "socket hang up",
+ * "timeout of 1000ms exceeded", "stream has been aborted") survive only in `messages`.
+ */
+function errorTexts(error: unknown): string[] {
+	const e = (error ?? {}) as NetworkErrorLike;
+	const texts = [e.message, e.cause?.message, ...(Array.isArray(e.messages) ? (e.messages as unknown[]) : [])];
+	return texts.filter((t): t is string => typeof t === 'string' && t !== '');
+}
+
+const NETWORK_CODE_IN_TEXT = /\b(ECONN(?:REFUSED|RESET|ABORTED)|E(?:SOCKET)?TIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)\b/;
+
+export function networkCode(error: unknown): string | undefined {
+	const e = (error ?? {}) as NetworkErrorLike;
+	const code = e.code ?? e.cause?.code;
+	if (code) return code;
+	const texts = errorTexts(error);
+	for (const text of texts) {
+		const found = NETWORK_CODE_IN_TEXT.exec(text);
+		if (found) return found[1];
+	}
+	if (texts.some((t) => /socket hang up/i.test(t))) return 'ECONNRESET';
+	return undefined;
+}
+
+export function isTimeout(error: unknown): boolean {
+	const code = networkCode(error);
+	return code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || errorTexts(error).some((t) => /timeout|timed out/i.test(t));
+}
+
+/** The answer had begun (status and headers came) when the connection broke. */
+export function isCutOff(error: unknown): boolean {
+	return (
+		networkCode(error) === 'ERR_BAD_RESPONSE' ||
+		errorTexts(error).some((t) => /stream has been aborted|premature close|unexpected end/i.test(t))
+	);
+}
+
+export function isRetryableNetworkError(error: unknown): boolean {
+	const code = networkCode(error);
+	if (code && RETRYABLE_NETWORK_CODES.has(code)) return true;
+	return errorTexts(error).some((t) => /socket hang up|aborted|timeout|timed out|closed unexpectedly/i.test(t));
+}
