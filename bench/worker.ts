@@ -14,7 +14,8 @@ import path from 'node:path';
 import { bigPng } from '../test/concurrency/bigImage';
 import type { InputItem, RunResult } from '../test/helpers/n8n';
 import { runNode, shutdownN8n } from '../test/helpers/n8n';
-import { CREDENTIAL_TYPE, PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
+import { PROVIDERS } from '../nodes/NanoBanana/providers';
+import { PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
 import { BATCH, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX } from './scenarios';
 
@@ -71,7 +72,7 @@ async function runNano(
 	const result = await runNode({
 		nodeType: timedNode(hooks),
 		parameters,
-		credentials: { [CREDENTIAL_TYPE[PROVIDER]]: { data: { apiKey, baseUrl } } },
+		credentials: { [PROVIDERS[PROVIDER].credentialType]: { data: { apiKey, baseUrl } } },
 		credentialTypes,
 		items,
 		binaryMode,

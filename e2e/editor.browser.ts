@@ -24,7 +24,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { nodeProperties } from '../nodes/NanoBanana/description';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
-import { credentialsFor, loadExamples } from './lib/examples';
+import { CREDENTIAL_TYPE_OF, credentialsFor, loadExamples } from './lib/examples';
 import { ensureN8nHost, freePort, N8nInstance, OWNER, packPackage, repoRoot, setupOwner } from './lib/n8nHost';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -314,10 +314,10 @@ test('after the provider changes, the model list offers that provider\'s models 
 test("each credential's test really checks the key against the gateway's model list", async () => {
 	// What n8n's "Test" button in the credential dialog calls: POST /rest/credentials/test, which
 	// runs the credential type's own `test` request (GET {base}/v1/models with the Bearer key).
-	const types = { gptGe: 'gptGeApi', tuZi: 'tuZiApi', theTurbo: 'theTurboApi', openAiCompatible: 'openAiCompatibleImageApi' } as const;
 	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai' } as const;
+	const types = CREDENTIAL_TYPE_OF as Record<keyof typeof dialects, string>;
 	const results: string[] = [];
-	for (const provider of Object.keys(types) as Array<keyof typeof types>) {
+	for (const provider of Object.keys(dialects) as Array<keyof typeof dialects>) {
 		for (const [label, apiKey, baseUrl] of [
 			['right key', double.apiKey, double.baseUrlFor(dialects[provider])],
 			['right key, base URL ending in /v1/', double.apiKey, `${double.baseUrlFor(dialects[provider])}/v1/`],

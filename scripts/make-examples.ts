@@ -13,6 +13,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
+import { CREDENTIAL_TYPE_OF } from '../e2e/lib/examples';
+
 export const NODE_TYPE = 'n8n-nodes-nano-banana.nanoBanana';
 
 /** Placeholder credentials the examples reference, by credential type. */
@@ -22,14 +24,7 @@ export const EXAMPLE_CREDENTIALS = {
 	theTurboApi: { id: 'nbExampleTurbo01', name: 'TheTurbo account' },
 	openAiCompatibleImageApi: { id: 'nbExampleOpenAi1', name: 'OpenAI-compatible image gateway' },
 } as const;
-type CredentialType = keyof typeof EXAMPLE_CREDENTIALS;
 
-const CREDENTIAL_OF: Record<string, CredentialType> = {
-	gptGe: 'gptGeApi',
-	tuZi: 'tuZiApi',
-	theTurbo: 'theTurboApi',
-	openAiCompatible: 'openAiCompatibleImageApi',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Sample pictures: a product photo stand-in (a teal mug on a table), its mask, and a logo.
@@ -208,7 +203,7 @@ function nanoBanana(
 	parameters: Record<string, unknown> & { provider: string },
 	notes?: string,
 ): WfNode {
-	const credentialType = CREDENTIAL_OF[parameters.provider];
+	const credentialType = CREDENTIAL_TYPE_OF[parameters.provider];
 	return {
 		parameters,
 		id: `e0f1a2b3-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,

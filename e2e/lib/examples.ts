@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
 import type { CredentialToImport } from './n8nHost';
 import { repoRoot } from './n8nHost';
 
@@ -50,12 +51,10 @@ export function nanoBananaNodes(workflow: ExampleWorkflow): ExampleNode[] {
 
 export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi';
 
-export const CREDENTIAL_TYPE_OF: Record<string, CredentialType> = {
-	gptGe: 'gptGeApi',
-	tuZi: 'tuZiApi',
-	theTurbo: 'theTurboApi',
-	openAiCompatible: 'openAiCompatibleImageApi',
-};
+/** The credential type of each provider, as the node describes it. */
+export const CREDENTIAL_TYPE_OF = Object.fromEntries(
+	PROVIDER_IDS.map((id) => [id, PROVIDERS[id].credentialType as CredentialType]),
+) as Record<string, CredentialType>;
 
 /** Every credential placeholder (type, id, name) that the examples reference. */
 export function credentialPlaceholders(examples: Example[]): Array<{ type: string; id: string; name: string }> {

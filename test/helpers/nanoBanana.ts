@@ -9,26 +9,21 @@ import { OpenAiCompatibleImageApi } from '../../credentials/OpenAiCompatibleImag
 import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../../credentials/TuZiApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
+import type { ProviderId } from '../../nodes/NanoBanana/providers';
+import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
 import type { Dialect, ProviderDouble } from '../double/providerDouble';
 import { startProviderDouble } from '../double/providerDouble';
 import { encodeJpeg, encodePng } from '../double/images';
 import type { InputItem, RunResult } from './n8n';
 import { runNode, shutdownN8n } from './n8n';
 
-export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible';
+export type { ProviderId };
 
 export const PROVIDER_DIALECT: Record<ProviderId, Dialect> = {
 	gptGe: 'gptGe',
 	tuZi: 'tuZi',
 	theTurbo: 'theTurbo',
 	openAiCompatible: 'openai',
-};
-
-export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
-	gptGe: 'gptGeApi',
-	tuZi: 'tuZiApi',
-	theTurbo: 'theTurboApi',
-	openAiCompatible: 'openAiCompatibleImageApi',
 };
 
 export const credentialTypes = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi()];
@@ -44,8 +39,8 @@ export interface RunNanoOptions {
 
 /** Credentials for every provider, pointing at the double (the node picks the one it needs). */
 export function doubleCredentials(double: ProviderDouble, override: ICredentialDataDecryptedObject = {}) {
-	const entries = (Object.keys(CREDENTIAL_TYPE) as ProviderId[]).map((provider) => [
-		CREDENTIAL_TYPE[provider],
+	const entries = PROVIDER_IDS.map((provider) => [
+		PROVIDERS[provider].credentialType,
 		{
 			id: `cred-${provider}`,
 			name: `${provider} (double)`,
