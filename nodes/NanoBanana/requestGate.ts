@@ -3,24 +3,7 @@
  * slow the whole batch down: while the gate is paused no request starts, so workers do
  * not each hammer a gateway that has just said "too many requests".
  */
-import { ManualExecutionCancelledError, sleepWithAbort } from 'n8n-workflow';
-
-/** Waits `ms`, ending early (with n8n's cancellation error) when the execution is cancelled. */
-export async function waitFor(ms: number, signal?: AbortSignal): Promise<void> {
-	if (ms <= 0) return;
-	if (!signal) return await sleepWithAbort(ms);
-	// n8n's helper adds an abort listener it never removes; give it a short-lived signal of its
-	// own so that hundreds of waits in a long batch do not pile listeners onto the execution's.
-	const local = new AbortController();
-	const forward = () => local.abort();
-	if (signal.aborted) local.abort();
-	else signal.addEventListener('abort', forward, { once: true });
-	try {
-		await sleepWithAbort(ms, local.signal);
-	} finally {
-		signal.removeEventListener('abort', forward);
-	}
-}
+import { abortableWait, cancelledError } from './hostCompat';
 
 /** A request that never started: an earlier item had failed and stopped the node. */
 export class GateClosedError extends Error {
@@ -111,7 +94,7 @@ export class RequestGate {
 			}
 			const pause = state.pausedUntil - Date.now();
 			if (pause > 0) {
-				await waitFor(pause, signal);
+				await abortableWait(pause, signal);
 				continue;
 			}
 			if (state.active < this.limit) {
@@ -126,7 +109,7 @@ export class RequestGate {
 	/** Wait in line for a slot; a cancelled execution leaves the line at once. */
 	private async queue(again: boolean, signal?: AbortSignal): Promise<void> {
 		const state = this.state;
-		if (signal?.aborted) throw new ManualExecutionCancelledError('');
+		if (signal?.aborted) throw cancelledError();
 		let onAbort: (() => void) | undefined;
 		try {
 			await new Promise<void>((wake, fail) => {
@@ -138,7 +121,7 @@ export class RequestGate {
 					onAbort = () => {
 						const at = state.waiting.indexOf(waiter);
 						if (at >= 0) state.waiting.splice(at, 1);
-						fail(new ManualExecutionCancelledError(''));
+						fail(cancelledError());
 					};
 					signal.addEventListener('abort', onAbort, { once: true });
 				}
