@@ -12,15 +12,15 @@ import type {
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleepWithAbort } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
 import { providerMessage, readAnswer, tidyText } from './gatewayAnswer';
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
 import type { Dialect } from './providers';
 import { dialectFor, normalizeBaseUrl } from './providers';
+import { abortableWait } from './hostCompat';
 import type { RequestGate } from './requestGate';
-import { waitFor } from './requestGate';
 import {
 	RETRYABLE_STATUS,
 	backoffDelay,
@@ -256,16 +256,21 @@ function gatewayError(
 	return error;
 }
 
-/** A failed attempt: the error to show, and whether (and when) another attempt may help. */
-class AttemptFailure extends Error {
-	constructor(
-		readonly error: NodeApiError,
-		readonly retryable: boolean,
-		readonly retryAfterMs?: number,
-		readonly status?: number,
-	) {
-		super(error.message);
-	}
+/** What a failed attempt says about trying again. */
+interface RetryFacts {
+	retryable: boolean;
+	/** The gateway's Retry-After, when it sent one. */
+	retryAfterMs?: number;
+	status?: number;
+}
+
+/** Kept beside the NodeApiError an attempt ends with; an error without an entry is never retried. */
+const retryFacts = new WeakMap<NodeApiError, RetryFacts>();
+
+/** The error a failed attempt ends with, and whether (and when) another attempt may help. */
+function failedAttempt(error: NodeApiError, retryable: boolean, retryAfterMs?: number, status?: number): NodeApiError {
+	retryFacts.set(error, { retryable, retryAfterMs, status });
+	return error;
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -297,7 +302,7 @@ function afterRetries(attempts: number): string | undefined {
 }
 
 /** Errors that never reached a whole HTTP answer: refused, reset, cut off, timed out. */
-function networkFailure(scope: CallScope, error: unknown, url: string): AttemptFailure {
+function networkFailure(scope: CallScope, error: unknown, url: string): NodeApiError {
 	const { s } = scope;
 	const name = s.provider.displayName;
 	const code = networkCode(error);
@@ -318,16 +323,41 @@ function networkFailure(scope: CallScope, error: unknown, url: string): AttemptF
 		description = 'Check the base URL in the credential and that the gateway is up.';
 	}
 	// A fresh error on purpose: the original carries the request's headers, and with them the API key.
-	return new AttemptFailure(gatewayError(scope, undefined, message, description), isRetryableNetworkError(error));
+	return failedAttempt(gatewayError(scope, undefined, message, description), isRetryableNetworkError(error));
 }
 
-function cancelled(scope: CallScope): boolean {
-	return scope.ctx.getExecutionCancelSignal?.()?.aborted === true;
-}
-
-/** Once the execution is stopped, no new attempt starts: end with n8n's own cancellation error. */
-async function stopIfCancelled(signal: AbortSignal | undefined): Promise<void> {
-	if (signal?.aborted) await sleepWithAbort(0, signal);
+/**
+ * The one retry loop, for gateway calls and image downloads alike: an attempt that failed with a
+ * retryable error is sent again after the gateway's Retry-After or a backoff with jitter, up to
+ * Max Retries; `onWait` sees each wait before it starts (a 429 pauses the whole batch there). Once
+ * the execution is stopped no new attempt starts, and a wait ends at once, with n8n's own
+ * cancellation error.
+ */
+async function withRetries<T>(
+	scope: CallScope,
+	attempt: (signal: AbortSignal | undefined) => Promise<T>,
+	onWait?: (facts: RetryFacts, delayMs: number) => void,
+): Promise<T> {
+	const signal = scope.ctx.getExecutionCancelSignal?.();
+	for (let n = 0; ; n++) {
+		await abortableWait(0, signal);
+		try {
+			return await attempt(signal);
+		} catch (error) {
+			const facts = error instanceof NodeApiError ? retryFacts.get(error) : undefined;
+			if (!facts || !facts.retryable || n >= scope.s.maxRetries || signal?.aborted) {
+				const note = facts ? afterRetries(n + 1) : undefined;
+				if (note) (error as NodeApiError).description = joinHints((error as NodeApiError).description ?? undefined, note);
+				// Already a NodeApiError with the item and the gateway's words, or n8n's own
+				// cancellation or the batch's stop, which must reach the engine as they are.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				throw error;
+			}
+			const delay = facts.retryAfterMs ?? backoffDelay(n);
+			onWait?.(facts, delay);
+			await abortableWait(delay, signal);
+		}
+	}
 }
 
 async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAnswer> {
@@ -361,7 +391,7 @@ async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAn
 	const status = response.statusCode;
 	if (status >= 400) {
 		const message = providerMessage(raw) ?? `HTTP ${status}`;
-		throw new AttemptFailure(
+		throw failedAttempt(
 			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, statusHint(status)),
 			RETRYABLE_STATUS.has(status),
 			parseRetryAfter(response.headers?.['retry-after']),
@@ -374,7 +404,7 @@ async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAn
 	} catch {
 		const text = raw.toString('utf8');
 		const isPage = /^\s*</.test(text);
-		throw new AttemptFailure(
+		throw failedAttempt(
 			gatewayError(
 				scope,
 				status,
@@ -396,7 +426,7 @@ async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAn
 			? `${s.provider.displayName} reported an error: ${withSummary(embedded.message)}`
 			: `${s.provider.displayName} answered without any image`;
 		const retryable = embedded ? looksBusy(embedded.message) || (code !== undefined && RETRYABLE_STATUS.has(code)) : true;
-		throw new AttemptFailure(
+		throw failedAttempt(
 			gatewayError(scope, code, message, embedded ? statusHint(code) : 'The answer held no image and no text. Run again, or try another model.'),
 			retryable,
 			undefined,
@@ -406,26 +436,16 @@ async function sendOnce(scope: CallScope, call: PreparedCall): Promise<GatewayAn
 	return answer;
 }
 
-/** Send with retries: backoff with jitter, Retry-After honoured, a 429 pauses the whole batch. */
+/** Send with retries; a 429 pauses the whole batch, not only this item. */
 async function sendWithRetries(scope: CallScope, call: PreparedCall): Promise<GatewayAnswer> {
-	const { ctx, s, gate } = scope;
-	const signal = ctx.getExecutionCancelSignal?.();
-	for (let attempt = 0; ; attempt++) {
-		await stopIfCancelled(signal);
-		try {
-			return await gate.run(async () => await sendOnce(scope, call), signal);
-		} catch (error) {
-			if (!(error instanceof AttemptFailure)) throw error;
-			if (!error.retryable || attempt >= s.maxRetries || cancelled(scope)) {
-				const note = afterRetries(attempt + 1);
-				if (note) error.error.description = joinHints(error.error.description ?? undefined, note);
-				throw error.error;
-			}
-			const delay = error.retryAfterMs ?? backoffDelay(attempt);
-			if (error.status === 429) gate.pause(delay);
-			await waitFor(delay, signal);
-		}
-	}
+	const { gate } = scope;
+	return await withRetries(
+		scope,
+		async (signal) => await gate.run(async () => await sendOnce(scope, call), signal),
+		(facts, delay) => {
+			if (facts.status === 429) gate.pause(delay);
+		},
+	);
 }
 
 async function downloadOnce(scope: CallScope, url: string, host: string, signal?: AbortSignal): Promise<Buffer> {
@@ -448,14 +468,14 @@ async function downloadOnce(scope: CallScope, url: string, host: string, signal?
 		const message = isTimeout(error)
 			? `Downloading the image from ${host} did not finish within ${Math.round(scope.s.timeoutMs / 1000)} s`
 			: `Could not download the image from ${host}${code ? ` (${code})` : ''}`;
-		throw new AttemptFailure(
+		throw failedAttempt(
 			gatewayError(scope, undefined, message, 'Image links are temporary; run again to get a new one.'),
 			isRetryableNetworkError(error),
 		);
 	}
 	const status = response.statusCode;
 	if (status >= 400) {
-		throw new AttemptFailure(
+		throw failedAttempt(
 			gatewayError(
 				scope,
 				status,
@@ -472,21 +492,7 @@ async function downloadOnce(scope: CallScope, url: string, host: string, signal?
 }
 
 async function downloadWithRetries(scope: CallScope, url: string, host: string): Promise<Buffer> {
-	const signal = scope.ctx.getExecutionCancelSignal?.();
-	for (let attempt = 0; ; attempt++) {
-		await stopIfCancelled(signal);
-		try {
-			return await downloadOnce(scope, url, host, signal);
-		} catch (error) {
-			if (!(error instanceof AttemptFailure)) throw error;
-			if (!error.retryable || attempt >= scope.s.maxRetries || cancelled(scope)) {
-				const note = afterRetries(attempt + 1);
-				if (note) error.error.description = joinHints(error.error.description ?? undefined, note);
-				throw error.error;
-			}
-			await waitFor(error.retryAfterMs ?? backoffDelay(attempt), signal);
-		}
-	}
+	return await withRetries(scope, async (signal) => await downloadOnce(scope, url, host, signal));
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
