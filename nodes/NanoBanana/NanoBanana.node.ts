@@ -7,7 +7,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { nodeProperties } from './description';
 import { runImageCall } from './imageCall';
@@ -33,8 +33,8 @@ export class NanoBanana implements INodeType {
 			name: 'Nano Banana',
 		},
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: PROVIDER_IDS.map((id) => ({
 			name: PROVIDERS[id].credentialType,
 			required: true,

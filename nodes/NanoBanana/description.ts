@@ -43,7 +43,6 @@ export const nodeProperties: INodeProperties[] = [
 			displayName: 'Model Name or ID',
 			name: 'model',
 			type: 'options',
-			// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- the provider's usual model, which getModels always lists
 			default: PROVIDERS[id].defaultModel,
 			required: true,
 			displayOptions: { show: { provider: [id] } },
