@@ -61,6 +61,10 @@ export default [
 			// `form-data` builds the multipart bodies of the OpenAI-style edit routes: part of the
 			// package's design (n8n's own nodes use it the same way), so the one runtime dependency stays.
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+			// n8n's rule wants exactly "*"; this package states the n8n-workflow range it is tested
+			// against (n8n 1.123 ships 1.120, 2.8 ships 2.8, 2.41 ships 2.41), as its users need to
+			// know. n8n drops peer dependencies when it installs a package, so nothing else changes.
+			'@n8n/community-nodes/valid-peer-dependencies': 'off',
 			// The package has no published maintainer address yet (package.json names the
 			// contributors); add "author.email" before the first release and turn this back on.
 			'@n8n/community-nodes/valid-author': 'off',
