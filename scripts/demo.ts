@@ -34,6 +34,7 @@ import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/providers';
 import { startProviderDouble, type Dialect, type ProviderDouble } from '../test/double/providerDouble';
 import { CREDENTIAL_TYPE_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';
+import { caption } from './caption';
 
 const PROVIDERS = ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
 				writeFileSync(file, n8n.binaryBytes(ref));
 				written++;
 				gallery.push(
-					`<figure><img src="${path.basename(file)}" loading="lazy"><figcaption><b>${esc(node.name)}</b> ${j.width}x${j.height}, ${esc(String(j.provider))} ${esc(String(j.model))}<br>${esc(String(j.prompt).slice(0, 160))}</figcaption></figure>`,
+					`<figure><img src="${path.basename(file)}" loading="lazy" title="${esc(String(j.prompt))}"><figcaption title="${esc(String(j.prompt))}"><b>${esc(node.name)}</b> ${j.width}x${j.height}, ${esc(String(j.provider))} ${esc(String(j.model))}<br>${esc(caption(String(j.prompt)))}</figcaption></figure>`,
 				);
 				const warn = Array.isArray(j.warnings) ? `  warnings: ${j.warnings.join(' | ')}` : '';
 				say(`  ${node.name}: ${j.width}x${j.height} ${j.mimeType} ${kb(Number(j.fileSize))}  (${j.provider}, ${j.model}, ratio ${j.aspectRatio}, ${j.resolution})`);
@@ -215,3 +216,4 @@ main().catch((error: unknown) => {
 	process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
 	process.exit(1);
 });
+
