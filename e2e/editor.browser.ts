@@ -1,5 +1,6 @@
 /**
- * The editor, in a real browser: n8n 2.8.4 with the packed package installed as a community node,
+ * The editor, in a real browser: n8n (2.8.4; `E2E_HOST=n8n-2.41` for the newest line) with the
+ * packed package installed as a community node,
  * opened in headless Chromium (Debian's `chromium`, driven by playwright-core). A new workflow gets
  * a Manual Trigger and then the Nano Banana node, found by name in the node panel; its parameter
  * panel must show and hide fields as the node describes them, for each provider and operation; the
@@ -311,9 +312,11 @@ test('after the provider changes, the model list offers that provider\'s models 
 	assert.equal(await model.locator('input').first().inputValue(), 'gemini-3-pro-image');
 });
 
-test("each credential's test really checks the key against the gateway's model list", async () => {
-	// What n8n's "Test" button in the credential dialog calls: POST /rest/credentials/test, which
-	// runs the credential type's own `test` request (GET {base}/v1/models with the Bearer key).
+test("each saved credential's test really checks the key against the gateway's model list", async () => {
+	// What happens when a user saves a credential in its dialog and n8n tests it: the editor saves
+	// it (POST /rest/credentials) and asks n8n to test the saved credential (POST
+	// /rest/credentials/test with its id: 2.41 requires the id, 2.8 takes it), which runs the
+	// credential type's own `test` request (GET {base}/v1/models with the Bearer key).
 	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai' } as const;
 	const types = CREDENTIAL_TYPE_OF as Record<keyof typeof dialects, string>;
 	const results: string[] = [];
@@ -323,22 +326,30 @@ test("each credential's test really checks the key against the gateway's model l
 			['right key, base URL ending in /v1/', double.apiKey, `${double.baseUrlFor(dialects[provider])}/v1/`],
 			['wrong key', 'sk-wrong-0123456789abcdef', double.baseUrlFor(dialects[provider])],
 		] as const) {
+			const data = { apiKey, baseUrl, ...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}) };
+			const name = `${provider}: ${label}`;
 			double.reset();
 			const answer = await page.evaluate(
-				async ({ type, data }) => {
+				async ({ type, data, name }) => {
 					const g = globalThis as unknown as { localStorage: { getItem(k: string): string | null }; fetch: typeof fetch };
+					const headers = { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' };
+					const saved = await g.fetch('/rest/credentials', { method: 'POST', headers, body: JSON.stringify({ name, type, data }) });
+					const id = ((await saved.json()) as { data?: { id?: string } }).data?.id;
+					if (!id) return { saved: saved.status };
 					const res = await g.fetch('/rest/credentials/test', {
 						method: 'POST',
-						headers: { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' },
-						body: JSON.stringify({ credentials: { name: `test ${type}`, type, data } }),
+						headers,
+						body: JSON.stringify({ credentials: { id, name, type, data } }),
 					});
-					return (await res.json()) as { data?: { status?: string; message?: string } };
+					return { saved: saved.status, ...((await res.json()) as { data?: { status?: string; message?: string } }) };
 				},
-				{ type: types[provider], data: { apiKey, baseUrl, ...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}) } },
-			);
+				{ type: types[provider], data, name },
+			).then((answer) => answer, (error: unknown) => ({ saved: String(error) }));
+			const testAnswer = answer as { saved: number | string; data?: { status?: string; message?: string } };
+			assert.equal(testAnswer.saved, 200, `${name}: saving the credential answered ${testAnswer.saved}`);
 			const asked = double.requests.map((r) => `${r.method} ${r.path} ${String(r.headers.authorization === `Bearer ${apiKey}`)}`);
-			results.push(`${provider} ${label}: ${answer.data?.status} (${answer.data?.message}) ${asked.join(', ')}`);
-			assert.equal(answer.data?.status, label === 'wrong key' ? 'Error' : 'OK', results.at(-1));
+			results.push(`${name}: ${testAnswer.data?.status} (${testAnswer.data?.message}) ${asked.join(', ')}`);
+			assert.equal(testAnswer.data?.status, label === 'wrong key' ? 'Error' : 'OK', results.at(-1));
 			// n8n's tester sends a request once more after a 401.
 			assert.ok(asked.length >= 1 && asked.every((a) => a === 'GET /v1/models true'), results.at(-1));
 			if (label !== 'wrong key') assert.equal(asked.length, 1, results.at(-1));
@@ -352,6 +363,8 @@ test('"Execute step" in the editor makes a real image through the provider doubl
 	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana$|^nano-bananaGemini/);
 	await page.locator('[data-test-id=parameter-input-prompt] textarea').first().fill('A studio photo of a teal ceramic mug on an oak table, soft light');
 	await pick(page.locator('[data-test-id=parameter-input-aspectRatio]'), /^16:9/);
+	// V-API's flash models are 1K only: "Auto" is what this route honours (2K would be a warning).
+	await pick(page.locator('[data-test-id=parameter-input-resolution]'), /^Auto/);
 	double.reset();
 	await page.locator('[data-test-id=ndv] [data-test-id=node-execute-button]').first().click();
 	const output = page.locator('[data-test-id=ndv-output-panel], [data-test-id=output-panel]').first();
@@ -362,7 +375,20 @@ test('"Execute step" in the editor makes a real image through the provider doubl
 	assert.equal(gen.json?.model, 'nano-banana');
 	assert.equal(gen.json?.size, '16:9');
 	assert.equal(gen.json?.prompt, 'A studio photo of a teal ceramic mug on an oak table, soft light');
+	// The screenshot is the README's: the settings it shows must be ones the route honours.
 	await shot('04-panel-executed');
+	// The screenshot is the README's: the settings it shows must be ones the route honours, so
+	// the item has no `warnings`. Read the item in the output's JSON view.
+	await output.getByText(/^JSON$/).first().click();
+	const json = output.getByText(/"width"/).first();
+	await json.waitFor().catch(async (error: unknown) => {
+		await shot('04-panel-executed-no-json');
+		throw error;
+	});
+	const text = await output.innerText();
+	assert.match(text, /"width":\s*1344/);
+	assert.match(text, /"height":\s*768/);
+	assert.doesNotMatch(text, /"warnings"/, 'the executed node reports warnings: the panel shows a setting V-API cannot honour');
 	await page.keyboard.press('Escape');
 	await page.locator('[data-test-id=ndv]').waitFor({ state: 'hidden' });
 	const canvasIcon = await imageLoaded(page.locator('[data-test-id=canvas-node] img[src*="nanoBanana"]').first());

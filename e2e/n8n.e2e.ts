@@ -12,7 +12,7 @@
  *
  * Run: npm run test:e2e                  (n8n 2.8.4)
  *      npm run test:e2e:matrix           (every host, one after the other)
- * A host installs on first use (4 to 7 minutes, with progress); then about 2 minutes a host.
+ * A host installs on first use (see the README's "The n8n hosts"; with progress); then about 2 minutes a host.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -421,28 +421,25 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		});
 	}
 
-	test('HTTP 429 with Retry-After: 1 for item 0 of 4 (Concurrency 2) holds back the whole batch', async () => {
-		// Concurrency 2: item 0 and one other start together (which one is up to n8n: inside a
-		// real host the items reach the gateway in no fixed order). Item 0 gets a 429 with
-		// Retry-After: 1 at once; every other item takes 200 ms, so its partner is still in flight
-		// when the 429 comes. Nothing else may start until the second is over.
+	test('HTTP 429 with Retry-After: 1 on the first request of 4 (Concurrency 2) holds back the whole batch', async () => {
+		// Concurrency 2. Inside a real host the items reach the gateway in no fixed order, so the
+		// faults go by arrival: the first request gets a 429 with Retry-After: 1 at once, the
+		// second takes 200 ms (it may still be in flight when the 429 comes; that is allowed).
+		// Nothing else may start until the second is over.
 		resetWithSpy();
-		const forPrompt = (prompt: string) => (r: RecordedRequest) => r.json?.prompt === prompt;
-		double.enqueue({ status: 429, headers: { 'retry-after': '1' }, match: forPrompt(batch[0]) });
-		for (const prompt of batch.slice(1)) double.enqueue({ delayMs: 200, match: forPrompt(prompt) });
+		double.enqueue({ status: 429, headers: { 'retry-after': '1' } }, { delayMs: 200 });
 		const run = await n8n.execute('retryBatchPause');
 		assertRunSucceeded(run);
 		const items = nodeItems(run.result, 'Nano Banana');
 		assert.deepEqual(items.map((i) => i.json.prompt), batch);
 		assert.equal(double.requests.length, 5);
 		const at = (r: RecordedRequest) => arrivals.get(r) ?? NaN;
-		const t0 = at(double.requests.find((r) => r.json?.prompt === batch[0]) as RecordedRequest);
+		const t0 = at(double.requests[0]);
 		const order = double.requests.map((r) => `item ${batch.indexOf(String(r.json?.prompt))} at +${at(r) - t0} ms`).join(', ');
-		const startedWith429 = double.requests.filter((r) => Math.abs(at(r) - t0) < 150);
-		assert.equal(startedWith429.length, 2, `two requests in flight when the 429 came (${order})`);
-		for (const r of double.requests.filter((x) => !startedWith429.includes(x))) {
-			assert.ok(at(r) - t0 >= 950, `a request started ${at(r) - t0} ms after the 429, inside its Retry-After (${order})`);
-		}
+		const later = double.requests.slice(1);
+		const inside = later.filter((r) => at(r) - t0 < 950);
+		assert.ok(inside.length <= 1, `${inside.length} requests started inside the 429's Retry-After; at most its slot partner may (${order})`);
+		assert.ok(later.length - inside.length >= 3, `the other items and the retry should start after the pause (${order})`);
 	});
 
 	test('the API call redirected (307) to another origin: the key does not follow', async () => {

@@ -16,11 +16,11 @@
 # `npm rebuild` of just the addons n8n needs, compiled against that Node's headers.
 #
 # The folder is ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-nano-banana/<name>-<hash of the host's
-# package.json and package-lock.json>, so a changed pin gets a new folder and a fresh clone on the
+# pins (dependencies, overrides, Node, addons) and package-lock.json>, so a changed pin gets a new folder and a fresh clone on the
 # same machine reuses the old one. A finished install holds host.json (n8n's version, the Node it
 # runs on, how long the install took); an interrupted one is thrown away and redone. Two callers at
-# once wait for each other (flock). Measured on this 2-core machine with an empty npm cache, see
-# the README ("Hosts"): each host takes 4 to 7 minutes and 2.1 to 2.6 GB.
+# once wait for each other (flock). How long each host takes on a 2-core machine is its
+# "installTakes" (measured; the README's "The n8n hosts" has the same figures).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,9 +38,15 @@ src="$root/e2e/hosts/$name"
 spec() { node -e 'const h=require(process.argv[1]).nanoBananaHost||{};const v=h[process.argv[2]];console.log(Array.isArray(v)?v.join(" "):v??"")' "$src/package.json" "$1"; }
 node_spec="$(spec node)"
 rebuild="$(spec rebuild)"
+takes="$(spec installTakes)"
 n8n_version="$(node -e 'console.log(require(process.argv[1]).dependencies.n8n)' "$src/package.json")"
 
-hash="$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha256sum | cut -c1-12)"
+# Only what changes the installed tree goes into the hash (not descriptions or timings).
+hash="$( {
+	node -e 'const p=require(process.argv[1]); const h=p.nanoBananaHost||{};
+		console.log(JSON.stringify([p.dependencies, p.overrides, h.node, h.rebuild]))' "$src/package.json"
+	cat "$src/package-lock.json" 2>/dev/null
+} | sha256sum | cut -c1-12)"
 dir="${N8N_HOST_DIR:-$cache/$name-$hash}"
 mkdir -p "$cache" "$(dirname "$dir")"
 
@@ -103,7 +109,7 @@ mkdir -p "$work"
 cp "$src/package.json" "$work/"
 [ -f "$src/package-lock.json" ] && cp "$src/package-lock.json" "$work/"
 log "installing n8n $n8n_version ($name) on Node $(node --version) into $work"
-log "this happens once per machine and takes 4 to 7 minutes (about 1,900 packages, 2.1 to 2.6 GB); later runs reuse it"
+log "this happens once per machine and takes ${takes:-several minutes} on 2 cores; later runs reuse it"
 # `npm install`, not `npm ci`: n8n's lockfiles miss some optional platform packages.
 with_progress "npm install" "$work" bash -c "cd '$work' && npm install --ignore-scripts --no-audit --no-fund --loglevel=error"
 log "packages installed in $((SECONDS - start)) s; compiling the native addons n8n needs: $rebuild (2 to 4 minutes)"

@@ -59,7 +59,7 @@ export function hostNames(): string[] {
 }
 
 /**
- * Installs host `name` if this machine has none yet (4 to 7 minutes, with progress on stderr), and
+ * Installs host `name` if this machine has none yet (README: "The n8n hosts"; progress on stderr), and
  * describes it. `E2E_HOST` picks the host when no name is given (default: n8n 2.8.4).
  */
 export function ensureN8nHost(name = process.env.E2E_HOST || DEFAULT_HOST): N8nHost {
