@@ -24,10 +24,13 @@ import { after, before, describe, test } from 'node:test';
 import { startProviderDouble, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
 import { readImageSize } from '../test/double/images';
 import { credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
-import { promptsWorkflow } from './lib/testWorkflows';
+import { N8nRest } from './lib/n8nRest';
+import { promptsWorkflow, webhookWorkflow } from './lib/testWorkflows';
 import {
 	ensureN8nHost,
+	freePort,
 	N8nInstance,
+	setupOwner,
 	type N8nHost,
 	nodeItems,
 	packPackage,
@@ -387,7 +390,9 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 			...rows.map((row) => promptsWorkflow(row.id, [poster(9)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } })),
 			promptsWorkflow('retryBatchPause', batch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json', concurrency: 2 } }),
 			promptsWorkflow('crossOriginRedirect', [poster(8)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }),
+			webhookWorkflow('cancelDuringWait', 'nano-banana-cancel', credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }, 'at once'),
 		]);
+		n8n.activate('cancelDuringWait');
 	});
 
 	after(async () => {
@@ -456,7 +461,52 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		assert.ok(!JSON.stringify(double.downloads[0].headers).includes(double.apiKey), 'the API key went to another origin');
 		assert.ok(!run.stdout.includes(double.apiKey) && !run.stderr.includes(double.apiKey), 'the API key is in n8n\'s output');
 	});
+
+	test('stopped while it waits out Retry-After: 30: the execution ends at once, nothing more is sent', async () => {
+		// The editor's Stop button on a running production execution: n8n start, a webhook that
+		// answers at once, a 429 with Retry-After: 30 for its only request.
+		const url = await n8n.start(await freePort());
+		await setupOwner(url);
+		const rest = new N8nRest(url);
+		await rest.signIn();
+		resetWithSpy();
+		double.enqueue({ status: 429, headers: { 'retry-after': '30' } });
+		const hook = await fetch(`${url}/webhook/nano-banana-cancel`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: poster(7) }),
+		});
+		assert.equal(hook.status, 200, await hook.text());
+		const running = await until('the execution waits out the 429', async () => {
+			if (double.requests.length !== 1) return undefined;
+			return (await rest.executions()).find((e) => e.status === 'running');
+		});
+		await new Promise((r) => setTimeout(r, 500)); // well inside the 30 s wait
+		const stoppedAt = Date.now();
+		await rest.stop(running.id);
+		const ended = await until('the execution ends', async () => {
+			const e = (await rest.executions()).find((x) => x.id === running.id);
+			return e && e.status !== 'running' && e.status !== 'new' ? e : undefined;
+		});
+		const took = Date.now() - stoppedAt;
+		assert.ok(took < 5_000, `the execution took ${took} ms to end after Stop`);
+		assert.equal(ended.status, 'canceled', `status after Stop: ${ended.status}`);
+		process.stderr.write(`[cancel] ${label}: "${ended.status}" ${took} ms after Stop\n`);
+		await new Promise((r) => setTimeout(r, 1500));
+		assert.equal(double.requests.length, 1, 'a request went out after the execution was stopped');
+	});
 });
+
+/** Polls `probe` every 250 ms until it gives a value (at most 30 s). */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	throw new Error(`timed out waiting until ${what}`);
+}
 
 /** Every `n8n_workflow_1.X` (and namespace `workflow.X`) the compiled files under `dir` read. */
 function workflowExportsUsed(dir: string): Set<string> {

@@ -64,13 +64,15 @@ export function promptsWorkflow(
 
 /**
  * Webhook (POST /webhook/<path>, the body's `prompt`) -> Nano Banana "Generate" -> the webhook
- * answers with the first image's bytes once the workflow has finished.
+ * answers with the first image's bytes once the workflow has finished (`answer: 'image'`), or
+ * at once, before the node runs (`answer: 'at once'`).
  */
 export function webhookWorkflow(
 	id: string,
 	webhookPath: string,
 	credential: NanoBananaCredentialRef,
 	parameters: Record<string, unknown> = {},
+	answer: 'image' | 'at once' = 'image',
 ): ExampleWorkflow {
 	const hook = 'Webhook';
 	const node = 'Nano Banana';
@@ -87,7 +89,10 @@ export function webhookWorkflow(
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: uid('e0e0e0e0'),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryBinary', options: {} },
+				parameters:
+					answer === 'image'
+						? { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryBinary', options: {} }
+						: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
 			},
 			nanoBananaNode(node, credential, { prompt: '={{ $json.body.prompt }}', ...parameters }),
 		],
