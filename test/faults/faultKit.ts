@@ -125,9 +125,15 @@ export const handlers = {
 	redirect:
 		(to: (path: string) => string, status = 302): Handler =>
 		(req, res) => {
+			// Answer once the whole request has arrived, as a gateway or proxy does. Answering
+			// a 307 while a streamed multipart body is still being sent makes the client re-send
+			// only what it had sent so far (a short body under the full Content-Length), and
+			// the suite would test that race instead of where the key goes.
+			req.on('end', () => {
+				res.writeHead(status, { location: to(req.url ?? '/') });
+				res.end();
+			});
 			req.resume();
-			res.writeHead(status, { location: to(req.url ?? '/') });
-			res.end();
 		},
 };
 
