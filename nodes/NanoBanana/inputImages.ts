@@ -1,0 +1,100 @@
+/**
+ * The item's input images (Edit): read through n8n's binary helpers, checked by their bytes, and
+ * kept as parts that can be opened once per attempt. Images n8n keeps outside the item
+ * (filesystem, database or S3 mode) are streamed, never loaded whole.
+ */
+import type { Readable } from 'node:stream';
+
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
+import type { ItemSettings } from './settings';
+import { itemError } from './settings';
+
+/**
+ * One image part of an edit. Images n8n keeps on disk are streamed from there on every
+ * attempt (form-data is told their size), so a batch of large inputs is not held in memory.
+ */
+export interface FilePart {
+	field: string;
+	filename: string;
+	contentType: string;
+	size: number;
+	open: () => Promise<Buffer | Readable>;
+}
+
+const fileStem = (name: string | undefined, fallback: string) =>
+	(name ?? fallback).replace(/\.[A-Za-z0-9]{1,5}$/, '') || fallback;
+
+/** The first bytes of a stream, enough to tell the image format; the stream is closed after. */
+async function readHead(stream: Readable, bytes = 64): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+			chunks.push(buffer);
+			length += buffer.length;
+			if (length >= bytes) break;
+		}
+	} finally {
+		stream.destroy();
+	}
+	return Buffer.concat(chunks, length);
+}
+
+export async function readInputImage(
+	ctx: IExecuteFunctions,
+	s: ItemSettings,
+	property: string,
+	field: 'Input Image Properties' | 'Mask Property',
+	partField: string,
+): Promise<FilePart> {
+	const item = ctx.getInputData()[s.itemIndex];
+	const binary = item.binary?.[property];
+	if (!binary) {
+		const present = Object.keys(item.binary ?? {});
+		throw itemError(
+			ctx,
+			s.itemIndex,
+			`"${field}" names the binary property "${property}", but the item has none by that name`,
+			present.length > 0
+				? `The item's binary properties are: ${present.join(', ')}.`
+				: 'The item has no binary data at all. Put the image into the item first, for example with a Read Files or HTTP Request node.',
+		);
+	}
+	let head: Buffer;
+	let size: number;
+	let open: FilePart['open'];
+	const id = binary.id;
+	if (id) {
+		// Stored by n8n outside the item (filesystem mode): stream it, never load it whole.
+		size = (await ctx.helpers.getBinaryMetadata(id)).fileSize;
+		head = await readHead(await ctx.helpers.getBinaryStream(id, 64 * 1024));
+		open = async () => await ctx.helpers.getBinaryStream(id);
+	} else {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(s.itemIndex, property);
+		head = bytes;
+		size = bytes.length;
+		open = async () => bytes;
+	}
+	const info = readImageInfo(head);
+	if (!info || !INPUT_MIME_TYPES.includes(info.mimeType)) {
+		throw itemError(
+			ctx,
+			s.itemIndex,
+			`"${field}": the binary property "${property}" is not a PNG, JPEG or WebP image`,
+			info
+				? `It is ${info.mimeType}, which the Gemini image models do not take.`
+				: `Its bytes are not an image: ${describeNonImage(head)} (declared type: ${binary.mimeType}).`,
+		);
+	}
+	const fallback = field === 'Mask Property' ? 'mask' : property;
+	return {
+		field: partField,
+		filename: `${fileStem(binary.fileName, fallback)}.${info.extension}`,
+		contentType: info.mimeType,
+		size,
+		open,
+	};
+}
