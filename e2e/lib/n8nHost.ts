@@ -1,6 +1,6 @@
 /**
- * A real n8n (2.8.4, installed by scripts/install-n8n-host.sh) with this package installed the way
- * the Community Nodes screen installs it. Used by the end-to-end test, the browser test and the
+ * One real n8n of the matrix (e2e/hosts, installed by scripts/install-n8n-host.sh) with this
+ * package installed the way the Community Nodes screen installs it. Used by the end-to-end test, the browser test and the
  * demo.
  *
  *   const host = ensureN8nHost();                  // install once per machine, reuse after
