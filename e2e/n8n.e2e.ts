@@ -29,6 +29,7 @@ import { promptsWorkflow, webhookWorkflow } from './lib/testWorkflows';
 import {
 	ensureN8nHost,
 	freePort,
+	hostPath,
 	N8nInstance,
 	setupOwner,
 	type N8nHost,
@@ -361,7 +362,7 @@ test(`every n8n-workflow export the built node uses exists in ${label}`, () => {
 		process.stdout.write(JSON.stringify(missing));`;
 	const res = spawnSync('node', ['-e', script, JSON.stringify([...used])], {
 		cwd: host.dir,
-		env: { ...process.env, PATH: host.nodeBin ? `${host.nodeBin}${path.delimiter}${process.env.PATH}` : process.env.PATH },
+		env: { ...process.env, PATH: hostPath(host) },
 		encoding: 'utf8',
 	});
 	assert.equal(res.status, 0, res.stderr);

@@ -83,9 +83,12 @@ if [ "$node_spec" != system ] && [ -n "$node_spec" ]; then
 	export npm_config_nodedir="$node_home"
 fi
 
-check() { # the host works: n8n's CLI is there and every native addon loads in its Node
-	[ -f "$1/host.json" ] && [ -x "$1/node_modules/.bin/n8n" ] &&
-		(cd "$1" && node -e "new (require('sqlite3').Database)(':memory:').close(); for (const m of process.argv.slice(1)) require(m)" $rebuild) >/dev/null 2>&1
+addons_load() { # every native addon the host built loads in its Node, and sqlite3 opens a database
+	(cd "$1" && node -e "new (require('sqlite3').Database)(':memory:').close(); for (const m of process.argv.slice(1)) require(m)" $rebuild)
+}
+
+check() { # the host is complete: installed to the end, n8n's CLI there, its addons loading
+	[ -f "$1/host.json" ] && [ -x "$1/node_modules/.bin/n8n" ] && addons_load "$1" >/dev/null 2>&1
 }
 
 reuse() {
@@ -116,8 +119,7 @@ log "packages installed in $((SECONDS - start)) s; compiling the native addons n
 t0=$SECONDS
 with_progress "npm rebuild $rebuild" "$work" bash -c "cd '$work' && npm rebuild $rebuild --loglevel=error"
 log "addons built in $((SECONDS - t0)) s"
-check_addons="new (require('sqlite3').Database)(':memory:').close(); for (const m of process.argv.slice(1)) require(m)"
-(cd "$work" && node -e "$check_addons" $rebuild) || { log "a native addon does not load: n8n cannot start"; exit 1; }
+addons_load "$work" || { log "a native addon does not load: n8n cannot start"; exit 1; }
 version="$("$work/node_modules/.bin/n8n" --version 2>/dev/null | tail -1)"
 seconds=$((SECONDS - start))
 size="$(du -sm "$work" | cut -f1)"

@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,15 +47,9 @@ export interface N8nHost {
 
 export const DEFAULT_HOST = 'n8n-2.8';
 
-/** Every host of the matrix, by folder name (oldest first). */
-export function hostNames(): string[] {
-	const versionOf = (name: string) => name.replace(/^n8n-/, '').split('.').map(Number);
-	return readdirSync(path.join(repoRoot, 'e2e', 'hosts'))
-		.filter((name) => existsSync(path.join(repoRoot, 'e2e', 'hosts', name, 'package.json')))
-		.sort((a, b) => {
-			const [x, y] = [versionOf(a), versionOf(b)];
-			return x[0] - y[0] || x[1] - y[1];
-		});
+/** PATH with the host's Node first: n8n's CLI (and any script for the host) starts with `#!/usr/bin/env node`. */
+export function hostPath(host: N8nHost): string | undefined {
+	return host.nodeBin ? `${host.nodeBin}${path.delimiter}${process.env.PATH}` : process.env.PATH;
 }
 
 /**
@@ -197,8 +191,7 @@ export class N8nInstance {
 		const keyFile = path.join(userFolder, '.encryption-key');
 		if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(24).toString('hex'));
 		this.env = {
-			// n8n's CLI starts with `#!/usr/bin/env node`: the host's Node must come first.
-			PATH: host.nodeBin ? `${host.nodeBin}${path.delimiter}${process.env.PATH}` : process.env.PATH,
+			PATH: hostPath(host),
 			HOME: process.env.HOME,
 			TZ: 'UTC',
 			N8N_USER_FOLDER: userFolder,
