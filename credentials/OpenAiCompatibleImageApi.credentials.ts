@@ -29,8 +29,27 @@ export class OpenAiCompatibleImageApi implements ICredentialType {
 		apiKeyProperty('gateway'),
 		baseUrlProperty(
 			'',
-			'Any gateway that serves /v1/images/generations and /v1/images/edits the OpenAI way',
+			'Any gateway that serves /v1/images/generations and /v1/images/edits, or /v1/chat/completions, the OpenAI way',
 		),
+		{
+			displayName: 'Endpoint',
+			name: 'endpoint',
+			type: 'options',
+			default: 'images',
+			description: 'Which of the gateway\'s APIs the node calls for images',
+			options: [
+				{
+					name: 'Images (/v1/images/generations and /edits)',
+					value: 'images',
+					description: 'The OpenAI Images API, with the field dialect below',
+				},
+				{
+					name: 'Chat Completions (/v1/chat/completions)',
+					value: 'chatCompletions',
+					description: 'Gemini image models served as chat: the image comes back in the message',
+				},
+			],
+		},
 		{
 			displayName: 'Field Dialect',
 			name: 'dialect',
@@ -38,6 +57,7 @@ export class OpenAiCompatibleImageApi implements ICredentialType {
 			default: 'openai',
 			description:
 				'How this gateway names the aspect ratio, resolution and image fields. Pick the style its documentation shows.',
+			displayOptions: { show: { endpoint: ['images'] } },
 			options: Object.values(DIALECTS).map((d) => ({
 				name: d.displayName,
 				value: d.id,

@@ -10,7 +10,7 @@ import type {
  * the key against the gateway's model list.
  */
 
-export function apiKeyProperty(where: string): INodeProperties {
+export function apiKeyProperty(where: string, sentAs = 'It is sent as a Bearer token.'): INodeProperties {
 	return {
 		displayName: 'API Key',
 		name: 'apiKey',
@@ -18,11 +18,11 @@ export function apiKeyProperty(where: string): INodeProperties {
 		typeOptions: { password: true },
 		required: true,
 		default: '',
-		description: `The API key from your ${where} account. It is sent as a Bearer token.`,
+		description: `The API key from your ${where} account. ${sentAs}`,
 	};
 }
 
-export function baseUrlProperty(defaultUrl: string, hint?: string): INodeProperties {
+export function baseUrlProperty(defaultUrl: string, hint?: string, versionPart = '/v1'): INodeProperties {
 	return {
 		displayName: 'Base URL',
 		name: 'baseUrl',
@@ -30,11 +30,13 @@ export function baseUrlProperty(defaultUrl: string, hint?: string): INodePropert
 		required: true,
 		default: defaultUrl,
 		placeholder: 'https://api.example.com',
-		description:
-			'The gateway address without the /v1 part. Change it to use a mirror host of the same gateway.',
+		description: `The API address without the ${versionPart} part. Change it to use a mirror host or a proxy of the same API.`,
 		...(hint ? { hint } : {}),
 	};
 }
+
+/** The credential's base URL as the node uses it (providers.ts normalizeBaseUrl), in n8n's expression language. */
+export const BASE_URL_EXPRESSION = '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}';
 
 export const bearerAuthentication: IAuthenticateGeneric = {
 	type: 'generic',
@@ -48,7 +50,7 @@ export const bearerAuthentication: IAuthenticateGeneric = {
 /** GET {base}/v1/models: answers 401 for a wrong key on every gateway in the seeds. */
 export const modelListTest: ICredentialTestRequest = {
 	request: {
-		baseURL: '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") }}',
+		baseURL: BASE_URL_EXPRESSION,
 		url: '/v1/models',
 		method: 'GET',
 	},

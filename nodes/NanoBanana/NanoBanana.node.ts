@@ -11,13 +11,25 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { nodeProperties } from './description';
 import { runImageCall } from './imageCall';
-import type { ProviderId } from './providers';
+import type { ModelList, ProviderId } from './providers';
 import { PROVIDERS, PROVIDER_IDS, normalizeBaseUrl } from './providers';
 import { GateClosedError, RequestGate } from './requestGate';
 import { readConcurrency, readSettings } from './settings';
 
 /** Ids a gateway's model list reports that look like image models. */
 const IMAGE_MODEL = /image|banana|imagen/i;
+
+/** The model IDs in a provider's list answer: `data[].id`, or Google's `models[].name` that can generateContent. */
+function modelIds(answer: unknown, list: ModelList): string[] {
+	const body = (answer ?? {}) as { data?: Array<{ id?: unknown }>; models?: Array<{ name?: unknown; supportedGenerationMethods?: unknown }> };
+	const ids =
+		list.shape === 'google'
+			? (body.models ?? [])
+					.filter((m) => !Array.isArray(m?.supportedGenerationMethods) || m.supportedGenerationMethods.includes('generateContent'))
+					.map((m) => (typeof m?.name === 'string' ? m.name.replace(/^models\//, '') : ''))
+			: (body.data ?? []).map((m) => (typeof m?.id === 'string' ? m.id : ''));
+	return ids.filter((id) => id !== '' && (!list.imageOnly || IMAGE_MODEL.test(id)));
+}
 
 export class NanoBanana implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +40,7 @@ export class NanoBanana implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "edit" ? "Edit image" : "Generate image" }}: {{ $parameter["model"] }}',
 		description:
-			"Generate and edit images with Google's Gemini image models (Nano Banana) through OpenAI-style image gateways",
+			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, OpenRouter, or OpenAI-style image gateways",
 		defaults: {
 			name: 'Nano Banana',
 		},
@@ -58,16 +70,13 @@ export class NanoBanana implements INodeType {
 				try {
 					const credentials = await this.getCredentials(provider.credentialType);
 					const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
-					const answer = (await this.helpers.httpRequestWithAuthentication.call(this, provider.credentialType, {
+					const answer: unknown = await this.helpers.httpRequestWithAuthentication.call(this, provider.credentialType, {
 						method: 'GET',
-						url: `${baseUrl}/v1/models`,
+						url: `${baseUrl}${provider.modelList.path}`,
 						json: true,
 						timeout: 15000,
-					})) as { data?: Array<{ id?: unknown }> };
-					const ids = (answer?.data ?? [])
-						.map((m) => (typeof m?.id === 'string' ? m.id : ''))
-						.filter((id) => id !== '' && IMAGE_MODEL.test(id) && !known.has(id))
-						.sort();
+					});
+					const ids = [...new Set(modelIds(answer, provider.modelList))].filter((id) => !known.has(id)).sort();
 					for (const id of ids) {
 						options.push({ name: id, value: id, description: 'Reported by the gateway' });
 						known.add(id);

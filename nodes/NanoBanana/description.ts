@@ -1,8 +1,24 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, PROVIDERS, PROVIDER_IDS, RATIO_PIXELS_1K } from './providers';
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS, PROVIDERS, PROVIDER_IDS, RATIO_PIXELS_1K } from './providers';
 
 const forEdit = { show: { operation: ['edit'] } };
+
+const ratioOptions: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({
+	name: ratio,
+	value: ratio,
+	description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K${NANO_BANANA_2_RATIOS.includes(ratio) ? '; Gemini 3.1 Flash Image only' : ''}`,
+}));
+
+const aspectRatioBase = {
+	displayName: 'Aspect Ratio',
+	name: 'aspectRatio',
+	type: 'options',
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- auto is among the options of both parameters below
+	default: 'auto',
+} as const;
 
 export const nodeProperties: INodeProperties[] = [
 	{
@@ -76,7 +92,7 @@ export const nodeProperties: INodeProperties[] = [
 		placeholder: 'e.g. data, product, style',
 		description:
 			'Names of the input item\'s binary properties that hold the images to send, separated by commas. They are sent in this order.',
-		hint: 'V-API takes up to 6 images; flash models up to 3 and pro models up to 14 on the other gateways',
+		hint: 'V-API takes up to 6 images; Gemini 2.5 Flash models up to 3, Gemini 3 Pro and 3.1 Flash up to 14 (TheTurbo and Tu-zi flash models: 3)',
 	},
 	{
 		displayName: 'Mask Property',
@@ -89,18 +105,20 @@ export const nodeProperties: INodeProperties[] = [
 			'Optional binary property holding a mask: a PNG the size of the first image, transparent where the image should change. Leave empty to let the model decide.',
 	},
 	{
-		displayName: 'Aspect Ratio',
-		name: 'aspectRatio',
-		type: 'options',
-		default: 'auto',
-		description: 'Shape of the image. Auto leaves it to the gateway: 1:1, or for Edit usually the first image\'s shape.',
+		...aspectRatioBase,
+		displayOptions: { show: { operation: ['generate'] } },
+		description: 'Shape of the image. Auto leaves it to the model (usually 1:1). 1:4, 4:1, 1:8 and 8:1 need Gemini 3.1 Flash Image.',
+		options: [{ name: 'Auto', value: 'auto', description: "The model's default" }, ...ratioOptions],
+	},
+	{
+		...aspectRatioBase,
+		displayOptions: forEdit,
+		description:
+			"Shape of the image. Match First Input Image picks the ratio closest to the first image's own width and height. 1:4, 4:1, 1:8 and 8:1 need Gemini 3.1 Flash Image.",
 		options: [
-			{ name: 'Auto', value: 'auto', description: "The gateway's default" },
-			...ASPECT_RATIOS.map((ratio) => ({
-				name: ratio,
-				value: ratio,
-				description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K`,
-			})),
+			{ name: 'Auto', value: 'auto', description: "The model's default (often the first image's shape)" },
+			{ name: 'Match First Input Image', value: 'matchInput', description: "The supported ratio closest to the first input image's shape" },
+			...ratioOptions,
 		],
 	},
 	{
@@ -110,8 +128,10 @@ export const nodeProperties: INodeProperties[] = [
 		default: 'auto',
 		description:
 			'Size class of the image. 2K and 4K need a model that supports them (pro models) and can take 2 to 3 minutes.',
+		// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- by size, smallest first
 		options: [
 			{ name: 'Auto', value: 'auto', description: "The model's default (usually 1K)" },
+			{ name: '512', value: '512', description: 'About 512 pixels; fast and cheap drafts, Gemini 3.1 Flash Image only' },
 			{ name: '1K', value: '1K', description: 'About 1024 pixels on the short side of a square' },
 			{ name: '2K', value: '2K', description: 'About 2048 pixels' },
 			{ name: '4K', value: '4K', description: 'About 4096 pixels; large files, slow' },
@@ -142,11 +162,19 @@ export const nodeProperties: INodeProperties[] = [
 					'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
 			},
 			{
+				displayName: "Include the Model's Text",
+				name: 'includeText',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
+			},
+			{
 				displayName: 'Input Media Resolution',
 				name: 'mediaResolution',
 				type: 'options',
 				default: 'auto',
-				description: 'How finely Gemini reads the input images (TheTurbo style gateways only)',
+				description: "How finely Gemini reads the input images (Google's Gemini API and TheTurbo style gateways)",
 				options: [
 					{ name: 'Auto', value: 'auto' },
 					{ name: 'High', value: 'MEDIA_RESOLUTION_HIGH' },
@@ -196,6 +224,7 @@ export const nodeProperties: INodeProperties[] = [
 				name: 'responseFormat',
 				type: 'options',
 				default: 'auto',
+				displayOptions: { hide: { '/provider': ['google', 'openRouter'] } },
 				description:
 					'How the gateway hands the image over. The node always downloads URLs at once (they expire within hours), so the output is the same.',
 				options: [

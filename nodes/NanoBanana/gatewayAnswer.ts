@@ -1,8 +1,9 @@
 /**
- * Reading what a gateway answered: the images in an OpenAI-style `data` array, and the
- * ways an answer can carry no image at all (seen in the wild, see N8N-NOTES.md): an empty
- * `data`, entries with only the model's words, an `error` object inside an HTTP 200, or
- * the model's text with a markdown image link in it.
+ * The node's one answer shape, and reading an OpenAI Images answer into it: the images in an
+ * OpenAI-style `data` array, and the ways an answer can carry no image at all (seen in the wild,
+ * see N8N-NOTES.md): an empty `data`, entries with only the model's words, an `error` object
+ * inside an HTTP 200. Words that hold an image (a markdown image link, a data URL) are an image on
+ * every route: the user paid for it.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -20,12 +21,38 @@ export interface GatewayAnswer {
 	texts: string[];
 	/** An error object or message found inside an otherwise successful answer. */
 	embeddedError?: { message: string; code?: string; type?: string };
+	/**
+	 * The model or the provider declined to make the image (a safety block, a refusal): not
+	 * worth retrying. `reason` is the provider's own word for it (IMAGE_SAFETY, content_filter).
+	 */
+	blocked?: { reason: string; message?: string };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+/** `![alt](link)` with an http(s) or data: link, or a bare image data URL, in the model's words. */
+const IMAGE_IN_TEXT =
+	/!\[[^\]]*\]\(\s*<?((?:https?:\/\/|data:image\/)[^\s)>]+)>?(?:\s+"[^"]*")?\s*\)|(data:image\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+)/gi;
+
+/** The images the model's words hold, and the words without them. */
+export function imagesInText(text: string): { urls: string[]; rest: string } {
+	const urls: string[] = [];
+	const rest = text.replace(IMAGE_IN_TEXT, (_all, link: string | undefined, bare: string | undefined) => {
+		urls.push((link ?? bare) as string);
+		return '';
+	});
+	return { urls, rest: rest.trim() };
+}
+
+/** Add words to an answer, turning any image they hold into an image entry. */
+export function addText(answer: GatewayAnswer, text: string): void {
+	const { urls, rest } = imagesInText(text);
+	for (const url of urls) answer.images.push({ url });
+	if (rest !== '') answer.texts.push(rest);
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const str = (v: unknown): string | undefined =>
+export const str = (v: unknown): string | undefined =>
 	typeof v === 'string' && v.trim() !== '' ? v : undefined;
 
 /** The message of an error object in any of the shapes gateways use. */
@@ -33,7 +60,10 @@ export function errorFromObject(body: unknown): GatewayAnswer['embeddedError'] {
 	if (!isObject(body)) return undefined;
 	const error = body.error;
 	if (isObject(error)) {
-		const message = str(error.message) ?? str(error.msg) ?? str(error.code) ?? JSON.stringify(error);
+		let message = str(error.message) ?? str(error.msg) ?? str(error.code) ?? JSON.stringify(error);
+		// Google's errors name their kind in `status` (RESOURCE_EXHAUSTED, UNAVAILABLE ...).
+		const status = str(error.status);
+		if (status && !message.includes(status)) message = `${message} (${status})`;
 		return {
 			message,
 			code: error.code === undefined || error.code === null ? undefined : String(error.code),
@@ -77,11 +107,11 @@ export function readAnswer(body: unknown): GatewayAnswer {
 		const url = str(entry.url);
 		const revisedPrompt = str(entry.revised_prompt);
 		if (b64 || url) answer.images.push({ b64, url, revisedPrompt });
-		else answer.texts.push(...textsOf(entry));
+		else for (const text of textsOf(entry)) addText(answer, text);
 	}
 	// Chat-completions-shaped answers some gateways fall back to.
 	if (Array.isArray(body.choices)) {
-		for (const choice of body.choices) if (isObject(choice)) answer.texts.push(...textsOf(choice));
+		for (const choice of body.choices) if (isObject(choice)) for (const text of textsOf(choice)) addText(answer, text);
 	}
 	if (answer.images.length === 0) answer.embeddedError = errorFromObject(body);
 	return answer;

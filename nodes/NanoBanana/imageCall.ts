@@ -6,14 +6,31 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { cutShort, imageBytes, textAnswerError } from './answerImages';
+import type { GatewayAnswer } from './gatewayAnswer';
 import { describeNonImage, readImageInfo } from './imageInfo';
-import { dialectFor, normalizeBaseUrl } from './providers';
+import type { InputImages } from './inputImages';
+import { readInputs } from './inputImages';
+import { isNanoBanana2 } from './models';
+import type { AspectRatio } from './providers';
+import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS, dialectFor, nearestRatio, normalizeBaseUrl, wireFormatFor } from './providers';
 import { itemError } from './settings';
 import type { CallScope } from './transport';
 import { gatewayError, redact, sendWithRetries } from './transport';
-import { openAiImagesCall } from './wireFormats/openAiImages';
+import { WIRE_FORMATS } from './wireFormats';
 
 export type { CallScope } from './transport';
+
+/** Edit's "Match First Input Image": the ratio the model takes that is closest to the image's shape. */
+function matchedRatio(scope: CallScope, inputs: InputImages, warnings: string[]): AspectRatio | undefined {
+	const { s } = scope;
+	const first = inputs.images[0];
+	if (!first?.width || !first.height) {
+		warnings.push(`"Match First Input Image" was not applied: the size of "${first?.property ?? 'the first image'}" could not be read, so the ratio was left to the model.`);
+		return undefined;
+	}
+	const ratios = isNanoBanana2(s.model) ? ASPECT_RATIOS : ASPECT_RATIOS.filter((r) => !NANO_BANANA_2_RATIOS.includes(r));
+	return nearestRatio(first.width, first.height, ratios);
+}
 
 export async function runImageCall(scope: CallScope): Promise<INodeExecutionData[]> {
 	const { ctx, s } = scope;
@@ -24,7 +41,11 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 		throw itemError(ctx, s.itemIndex, `The ${s.provider.displayName} credential has no valid base URL`, 'Set "Base URL" in the credential to the gateway address, for example https://api.example.com.');
 	}
 	const dialect = dialectFor(s.provider, credentials.dialect);
-	const call = await openAiImagesCall(ctx, s, dialect, baseUrl);
+	const format = WIRE_FORMATS[wireFormatFor(s.provider, credentials.endpoint)];
+	const inputs = await readInputs(ctx, s, format.maxInputs(s.model, dialect), s.provider.displayName);
+	const planWarnings: string[] = [];
+	const aspectRatio = s.matchInput ? matchedRatio(scope, inputs, planWarnings) : s.aspectRatio;
+	const call = await format.build({ scope, provider: s.provider, baseUrl, dialect, inputs, aspectRatio });
 	const common: IDataObject = {
 		provider: s.provider.id,
 		model: s.model,
@@ -32,15 +53,23 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 		prompt: s.prompt,
 	};
 
-	const out: INodeExecutionData[] = [];
+	// Routes with no image count get one request per image: they run side by side (the gate caps
+	// them with the rest of the batch). A request that fails does not cost the images the others
+	// brought: those come out, with the failure in the warnings; only when none worked does the item fail.
+	const settled = await Promise.allSettled(Array.from({ length: call.requests }, async () => await sendWithRetries(scope, call)));
+	const failures: unknown[] = [];
+	const answers: GatewayAnswer[] = [];
 	const texts: string[] = [];
-	for (let r = 0; r < call.requests; r++) {
-		const answer = await sendWithRetries(scope, call);
-		if (answer.images.length === 0) {
-			if (s.onTextAnswer !== 'output') throw textAnswerError(scope, answer);
-			texts.push(...answer.texts);
-			continue;
-		}
+	for (const result of settled) {
+		if (result.status === 'rejected') failures.push(result.reason);
+		else if (result.value.images.length > 0) answers.push(result.value);
+		else if (s.onTextAnswer === 'output') texts.push(...result.value.texts);
+		else failures.push(textAnswerError(scope, result.value));
+	}
+	if (answers.length === 0 && texts.length === 0 && failures.length > 0) throw failures[0];
+
+	const out: INodeExecutionData[] = [];
+	for (const answer of answers) {
 		for (const entry of answer.images) {
 			const { bytes, url } = await imageBytes(scope, entry);
 			const info = readImageInfo(bytes);
@@ -62,22 +91,28 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 				fileSize: bytes.length,
 				width: info.width ?? null,
 				height: info.height ?? null,
-				aspectRatio: s.aspectRatio ?? 'auto',
+				aspectRatio: s.matchInput ? (aspectRatio ?? 'matchInput') : (s.aspectRatio ?? 'auto'),
 				resolution: s.resolution ?? 'auto',
 				created: answer.created ?? null,
 			};
 			if (answer.usage) json.usage = answer.usage;
 			if (url) json.url = redact(url, scope.secret);
 			if (entry.revisedPrompt) json.revisedPrompt = redact(entry.revisedPrompt, scope.secret);
+			if (answer.texts.length > 0) json.text = redact(answer.texts.join('\n'), scope.secret);
 			out.push({ json, binary: { [s.outputProperty]: binary }, pairedItem: { item: s.itemIndex } });
 		}
 	}
 
-	const warnings = [...call.warnings];
-	if (out.length < s.numberOfImages) {
-		warnings.push(`Asked for ${s.numberOfImages} images, the gateway returned ${out.length}.`);
+	const warnings = [...planWarnings, ...call.warnings];
+	const images = out.length;
+	for (const failure of failures) {
+		warnings.push(`One of the ${call.requests} requests brought no image: ${redact((failure as Error).message, scope.secret)}`);
 	}
-	if (s.responseFormat === 'url' && out.some((o) => o.json.url === undefined)) {
+	if (images < s.numberOfImages) {
+		warnings.push(`Asked for ${s.numberOfImages} images, the gateway returned ${images}.`);
+	}
+	const reported = call.warnings.some((w) => w.startsWith('Response format'));
+	if (s.responseFormat === 'url' && !reported && out.some((o) => o.json.url === undefined)) {
 		warnings.push('Asked for URL answers, but the gateway answered with base64 data (the image is the same).');
 	}
 	if (texts.length > 0) {

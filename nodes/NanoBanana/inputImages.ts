@@ -13,14 +13,24 @@ import { itemError } from './settings';
 
 /**
  * One image part of an edit. Images n8n keeps on disk are streamed from there on every
- * attempt (form-data is told their size), so a batch of large inputs is not held in memory.
+ * attempt (form-data and the JSON body builder are told their size), so a batch of large
+ * inputs is not held in memory.
  */
 export interface FilePart {
-	field: string;
+	/** The binary property it came from. */
+	property: string;
 	filename: string;
 	contentType: string;
 	size: number;
+	width?: number;
+	height?: number;
 	open: () => Promise<Buffer | Readable>;
+}
+
+/** The edit's inputs, in the order the user named them. */
+export interface InputImages {
+	images: FilePart[];
+	mask?: FilePart;
 }
 
 const fileStem = (name: string | undefined, fallback: string) =>
@@ -48,7 +58,6 @@ export async function readInputImage(
 	s: ItemSettings,
 	property: string,
 	field: 'Input Image Properties' | 'Mask Property',
-	partField: string,
 ): Promise<FilePart> {
 	const item = ctx.getInputData()[s.itemIndex];
 	const binary = item.binary?.[property];
@@ -91,10 +100,35 @@ export async function readInputImage(
 	}
 	const fallback = field === 'Mask Property' ? 'mask' : property;
 	return {
-		field: partField,
+		property,
 		filename: `${fileStem(binary.fileName, fallback)}.${info.extension}`,
 		contentType: info.mimeType,
 		size,
+		width: info.width,
+		height: info.height,
 		open,
 	};
+}
+
+/**
+ * Edit's images and mask, checked before any request: at least one image, no more than the
+ * route takes for this model (`max`, named after `takerName`).
+ */
+export async function readInputs(ctx: IExecuteFunctions, s: ItemSettings, max: number, takerName: string): Promise<InputImages> {
+	if (s.operation !== 'edit') return { images: [] };
+	if (s.imageProperties.length === 0) {
+		throw itemError(ctx, s.itemIndex, '"Input Image Properties" is empty', 'Name at least one binary property that holds an image, for example data.');
+	}
+	if (s.imageProperties.length > max) {
+		throw itemError(
+			ctx,
+			s.itemIndex,
+			`"Input Image Properties" names ${s.imageProperties.length} images, but ${takerName} takes at most ${max} for "${s.model}"`,
+			'Send fewer images, or pick a model that takes more.',
+		);
+	}
+	const images: FilePart[] = [];
+	for (const property of s.imageProperties) images.push(await readInputImage(ctx, s, property, 'Input Image Properties'));
+	const mask = s.maskProperty ? await readInputImage(ctx, s, s.maskProperty, 'Mask Property') : undefined;
+	return { images, mask };
 }

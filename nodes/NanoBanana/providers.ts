@@ -6,8 +6,15 @@
  * branches on a provider's name.
  *
  * Sources: the seeds in ../shared/seeds (V-API 000/001, OpenAI-style 002, TheTurbo 003,
- * Tu-zi 004) as summed up in ../shared/PROVIDERS.md.
+ * Tu-zi 004) as summed up in ../shared/PROVIDERS.md; Google's Gemini API and OpenRouter as
+ * summed up in ../shared/ROUTES.md.
  */
+import type { ModelFamily } from './models';
+import { modelFamily } from './models';
+import type { WireFormatId } from './wireFormats/wireFormat';
+
+export type { ModelFamily };
+export { modelFamily };
 
 export const ASPECT_RATIOS = [
 	'1:1',
@@ -20,11 +27,22 @@ export const ASPECT_RATIOS = [
 	'9:16',
 	'16:9',
 	'21:9',
+	// Gemini 3.1 Flash Image only:
+	'1:4',
+	'4:1',
+	'1:8',
+	'8:1',
 ] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
-export const RESOLUTIONS = ['1K', '2K', '4K'] as const;
+/** The ratios only Gemini 3.1 Flash Image takes (ROUTES.md): sent for that model alone. */
+export const NANO_BANANA_2_RATIOS: readonly AspectRatio[] = ['1:4', '4:1', '1:8', '8:1'];
+
+export const RESOLUTIONS = ['512', '1K', '2K', '4K'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** The resolution only Gemini 3.1 Flash Image takes. */
+export const NANO_BANANA_2_RESOLUTIONS: readonly Resolution[] = ['512'];
 
 /** Width x height of each ratio at 1K, from the table in seeds 000/001. */
 export const RATIO_PIXELS_1K: Record<AspectRatio, readonly [number, number]> = {
@@ -38,21 +56,30 @@ export const RATIO_PIXELS_1K: Record<AspectRatio, readonly [number, number]> = {
 	'9:16': [768, 1344],
 	'16:9': [1344, 768],
 	'21:9': [1536, 672],
+	'1:4': [512, 2048],
+	'4:1': [2048, 512],
+	'1:8': [384, 3072],
+	'8:1': [3072, 384],
 };
 
-const RESOLUTION_SCALE: Record<Resolution, number> = { '1K': 1, '2K': 2, '4K': 4 };
+const RESOLUTION_SCALE: Record<Resolution, number> = { '512': 0.5, '1K': 1, '2K': 2, '4K': 4 };
 
 export function pixelsFor(ratio: AspectRatio, resolution: Resolution = '1K'): [number, number] {
 	const [w, h] = RATIO_PIXELS_1K[ratio];
 	const scale = RESOLUTION_SCALE[resolution];
-	return [w * scale, h * scale];
+	return [Math.round(w * scale), Math.round(h * scale)];
 }
 
-/** Gemini image models come in two families with different limits. */
-export type ModelFamily = 'flash' | 'pro';
-
-export function modelFamily(model: string): ModelFamily {
-	return /pro/i.test(model) ? 'pro' : 'flash';
+/** The ratio of the table closest to an image's own shape (Edit's "Match First Input Image"). */
+export function nearestRatio(width: number, height: number, ratios: readonly AspectRatio[]): AspectRatio {
+	const target = Math.log(width / height);
+	let best = ratios[0];
+	for (const ratio of ratios) {
+		const [w, h] = RATIO_PIXELS_1K[ratio];
+		const [bw, bh] = RATIO_PIXELS_1K[best];
+		if (Math.abs(Math.log(w / h) - target) < Math.abs(Math.log(bw / bh) - target)) best = ratio;
+	}
+	return best;
 }
 
 /** What the user asked for, already validated. `undefined` means "auto": the gateway's default. */
@@ -202,7 +229,7 @@ export const DIALECTS: Record<DialectId, Dialect> = {
 	},
 };
 
-export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible';
+export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible' | 'google' | 'openRouter';
 
 export interface KnownModel {
 	value: string;
@@ -210,15 +237,36 @@ export interface KnownModel {
 	description: string;
 }
 
+/** Where a provider lists its models, and how to read the IDs out of the answer. */
+export interface ModelList {
+	path: string;
+	/** `data[].id` (OpenAI style) or `models[].name` with `supportedGenerationMethods` (Google). */
+	shape: 'openAi' | 'google';
+	/** Keep only IDs that look like image models (lists that hold every model). */
+	imageOnly: boolean;
+}
+
 export interface Provider {
 	id: ProviderId;
 	displayName: string;
 	credentialType: string;
-	/** Fixed dialect, or undefined when the credential says which dialect the gateway speaks. */
+	/**
+	 * The wire format it speaks; undefined when the credential's "Endpoint" says (OpenAI Images or
+	 * chat completions, for a generic gateway).
+	 */
+	wireFormat?: WireFormatId;
+	/** Fixed field dialect of the OpenAI Images format, or undefined when the credential names it. */
 	dialect?: DialectId;
 	models: KnownModel[];
 	defaultModel: string;
+	modelList: ModelList;
+	/** Headers sent with every call (for example OpenRouter's attribution headers). */
+	headers?: Record<string, string>;
+	/** How the route spells a resolution, where it differs from Google's 512/1K/2K/4K. */
+	sizeNames?: Partial<Record<Resolution, string>>;
 }
+
+const OPENAI_MODEL_LIST: ModelList = { path: '/v1/models', shape: 'openAi', imageOnly: true };
 
 export const PROVIDERS: Record<ProviderId, Provider> = {
 	gptGe: {
@@ -226,6 +274,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		displayName: 'V-API (gpt.ge)',
 		credentialType: 'gptGeApi',
 		dialect: 'gptGe',
+		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'nano-banana',
 		models: [
 			{ value: 'nano-banana', name: 'nano-banana', description: 'Gemini 2.5 Flash Image; answers with a URL by default' },
@@ -241,6 +290,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		displayName: 'Tu-zi',
 		credentialType: 'tuZiApi',
 		dialect: 'tuZi',
+		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'gemini-3-pro-image-preview',
 		models: [
 			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Gemini 3 Pro Image; 1K, 2K or 4K' },
@@ -252,6 +302,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		displayName: 'TheTurbo (Zenlayer)',
 		credentialType: 'theTurboApi',
 		dialect: 'theTurbo',
+		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'gemini-2.5-flash-image',
 		models: [
 			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Nano Banana; up to 3 input images' },
@@ -263,12 +314,41 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		id: 'openAiCompatible',
 		displayName: 'OpenAI-Compatible Image Gateway',
 		credentialType: 'openAiCompatibleImageApi',
+		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'nano-banana',
 		models: [
 			{ value: 'nano-banana', name: 'nano-banana', description: 'The usual gateway alias of Gemini 2.5 Flash Image' },
 			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Gemini 2.5 Flash Image' },
 			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Gemini 3 Pro Image' },
 			{ value: 'gemini-3.1-flash-image', name: 'gemini-3.1-flash-image', description: 'Gemini 3.1 Flash Image' },
+		],
+	},
+	google: {
+		id: 'google',
+		displayName: 'Google Gemini API (AI Studio)',
+		credentialType: 'googleGeminiImageApi',
+		wireFormat: 'geminiGenerateContent',
+		modelList: { path: '/v1beta/models?pageSize=1000', shape: 'google', imageOnly: true },
+		defaultModel: 'gemini-2.5-flash-image',
+		models: [
+			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Nano Banana: fast, 1K, up to 3 input images' },
+			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Nano Banana Pro: 1K, 2K or 4K, up to 14 input images' },
+			{ value: 'gemini-3.1-flash-image-preview', name: 'gemini-3.1-flash-image-preview', description: 'Nano Banana 2: 512 to 4K, ratios up to 8:1, up to 14 input images' },
+		],
+	},
+	openRouter: {
+		id: 'openRouter',
+		displayName: 'OpenRouter',
+		credentialType: 'openRouterImageApi',
+		wireFormat: 'chatCompletions',
+		modelList: { path: '/v1/models?output_modalities=image', shape: 'openAi', imageOnly: false },
+		sizeNames: { '512': '0.5K' },
+		headers: { 'HTTP-Referer': 'https://github.com/n8n-nodes-nano-banana/n8n-nodes-nano-banana', 'X-Title': 'n8n Nano Banana' },
+		defaultModel: 'google/gemini-2.5-flash-image',
+		models: [
+			{ value: 'google/gemini-2.5-flash-image', name: 'google/gemini-2.5-flash-image', description: 'Nano Banana: fast, 1K, up to 3 input images' },
+			{ value: 'google/gemini-3-pro-image-preview', name: 'google/gemini-3-pro-image-preview', description: 'Nano Banana Pro: 1K, 2K or 4K, up to 14 input images' },
+			{ value: 'google/gemini-3.1-flash-image-preview', name: 'google/gemini-3.1-flash-image-preview', description: 'Nano Banana 2: 512 to 4K, ratios up to 8:1' },
 		],
 	},
 };
@@ -285,10 +365,16 @@ export function dialectFor(provider: Provider, credentialDialect: unknown): Dial
 	return DIALECTS[isDialectId(credentialDialect) ? credentialDialect : 'openai'];
 }
 
+/** The wire format a provider speaks: its own, or for a generic gateway the credential's endpoint. */
+export function wireFormatFor(provider: Provider, credentialEndpoint: unknown): WireFormatId {
+	if (provider.wireFormat) return provider.wireFormat;
+	return credentialEndpoint === 'chatCompletions' ? 'chatCompletions' : 'openAiImages';
+}
+
 /**
- * Base URL as the user typed it, reduced to the host part the API paths go under:
- * trailing slashes and a trailing `/v1` are dropped, since the node adds `/v1/...` itself.
+ * Base URL as the user typed it, reduced to the host part the API paths go under: trailing
+ * slashes and a trailing `/v1` (or Google's `/v1beta`) are dropped, since the node adds them.
  */
 export function normalizeBaseUrl(baseUrl: string): string {
-	return baseUrl.trim().replace(/\/+$/, '').replace(/\/v1$/i, '');
+	return baseUrl.trim().replace(/\/+$/, '').replace(/\/v1(beta)?$/i, '');
 }

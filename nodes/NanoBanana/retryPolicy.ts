@@ -46,6 +46,27 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 /**
+ * Google's wait-before-retrying, which it sends in the error body instead of a Retry-After
+ * header: `{"error": {"details": [{"@type": "...RetryInfo", "retryDelay": "13s"}]}}`.
+ */
+export function retryDelayInBody(raw: Buffer | string): number | undefined {
+	const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+	if (!text.includes('retryDelay')) return undefined;
+	try {
+		const details = (JSON.parse(text) as { error?: { details?: unknown } })?.error?.details;
+		if (!Array.isArray(details)) return undefined;
+		for (const detail of details) {
+			const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+			const m = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
+			if (m) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(m[1]) * 1000));
+		}
+	} catch {
+		// not JSON
+	}
+	return undefined;
+}
+
+/**
  * Messages that mean "busy, try again later" even when they arrive inside an HTTP 200 or
  * with an odd status: the gateways' own words, in English and Chinese.
  */

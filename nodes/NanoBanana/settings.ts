@@ -5,8 +5,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isNanoBanana2 } from './models';
 import type { AspectRatio, ModelFamily, Provider, ProviderId, Resolution } from './providers';
-import { ASPECT_RATIOS, PROVIDERS, RESOLUTIONS, modelFamily } from './providers';
+import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS, NANO_BANANA_2_RESOLUTIONS, PROVIDERS, RESOLUTIONS, modelFamily } from './providers';
 
 export type Operation = 'generate' | 'edit';
 
@@ -18,7 +19,11 @@ export interface ItemSettings {
 	family: ModelFamily;
 	prompt: string;
 	aspectRatio?: AspectRatio;
+	/** Edit: the ratio of the table closest to the first input image's own shape. */
+	matchInput: boolean;
 	resolution?: Resolution;
+	/** Ask the model for its words too (routes that can return text next to the image). */
+	includeText: boolean;
 	imageProperties: string[];
 	maskProperty?: string;
 	numberOfImages: number;
@@ -118,12 +123,35 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 	}
 
 	const ratio = ctx.getNodeParameter('aspectRatio', itemIndex, 'auto') as string;
-	if (ratio !== 'auto' && !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
+	const matchInput = ratio === 'matchInput';
+	if (matchInput && operation !== 'edit') {
+		throw itemError(ctx, itemIndex, '"Aspect Ratio" Match First Input Image works for Edit only', 'Generate has no input image: pick a ratio, or auto.');
+	}
+	if (ratio !== 'auto' && !matchInput && !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
 		throw itemError(ctx, itemIndex, `"Aspect Ratio" ${ratio} is not supported`, `Use auto or one of ${ASPECT_RATIOS.join(', ')}.`);
 	}
 	const resolution = ctx.getNodeParameter('resolution', itemIndex, 'auto') as string;
 	if (resolution !== 'auto' && !(RESOLUTIONS as readonly string[]).includes(resolution)) {
-		throw itemError(ctx, itemIndex, `"Resolution" ${resolution} is not supported`, 'Use auto, 1K, 2K or 4K.');
+		throw itemError(ctx, itemIndex, `"Resolution" ${resolution} is not supported`, `Use auto or one of ${RESOLUTIONS.join(', ')}.`);
+	}
+	// Nano Banana 2's extras: other models reject them, so stop before anything is paid for.
+	if (!isNanoBanana2(model)) {
+		if ((NANO_BANANA_2_RATIOS as readonly string[]).includes(ratio)) {
+			throw itemError(
+				ctx,
+				itemIndex,
+				`"Aspect Ratio" ${ratio} needs Gemini 3.1 Flash Image (Nano Banana 2), not "${model}"`,
+				'Pick a Gemini 3.1 Flash Image model, or a ratio from 1:1 to 21:9.',
+			);
+		}
+		if ((NANO_BANANA_2_RESOLUTIONS as readonly string[]).includes(resolution)) {
+			throw itemError(
+				ctx,
+				itemIndex,
+				`"Resolution" ${resolution} needs Gemini 3.1 Flash Image (Nano Banana 2), not "${model}"`,
+				'Pick a Gemini 3.1 Flash Image model, or 1K, 2K or 4K.',
+			);
+		}
 	}
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -159,7 +187,9 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		model,
 		family: modelFamily(model),
 		prompt,
-		aspectRatio: ratio === 'auto' ? undefined : (ratio as AspectRatio),
+		aspectRatio: ratio === 'auto' || matchInput ? undefined : (ratio as AspectRatio),
+		matchInput,
+		includeText: options.includeText === true,
 		resolution: resolution === 'auto' ? undefined : (resolution as Resolution),
 		imageProperties,
 		maskProperty: mask === '' ? undefined : mask,

@@ -22,6 +22,7 @@ import {
 	looksBusy,
 	networkCode,
 	parseRetryAfter,
+	retryDelayInBody,
 } from './retryPolicy';
 import type { ItemSettings } from './settings';
 
@@ -29,8 +30,11 @@ import type { ItemSettings } from './settings';
 export interface WireCall {
 	url: string;
 	headers: Record<string, string>;
-	/** A fresh body for each attempt (streams cannot be sent twice): a JSON object, or multipart. */
-	body: () => Promise<IDataObject | FormData>;
+	/**
+	 * A fresh body for each attempt (streams cannot be sent twice): a JSON object, JSON already
+	 * built into a buffer (bodies that carry images as base64), or multipart.
+	 */
+	body: () => Promise<IDataObject | Buffer | FormData>;
 	/** The answer's parsed JSON, read into the node's one answer shape. */
 	read: (json: unknown) => GatewayAnswer;
 	/** How many calls to send to get the images asked for (one per image where the route has no count). */
@@ -109,6 +113,15 @@ const STATUS_HINTS: Record<number, string> = {
 	413: 'The request is too large for the gateway. Send fewer or smaller images.',
 	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again, or lower "Concurrency" in the options.',
 };
+
+/** What a user can do about a block, by the provider's reason (Gemini's finishReason and the like). */
+function blockHint(reason: string): string {
+	if (/RECITATION/i.test(reason)) return 'The image would have been too close to existing work. Reword the prompt, or change the input images.';
+	if (/SAFETY|PROHIBITED|BLOCK|content_filter|refus/i.test(reason)) {
+		return "The provider's safety filters stopped this image. Reword the prompt or change the input images; running it again as it is gets the same answer.";
+	}
+	return 'The model ended without an image. Ask plainly for a picture in the prompt, or try another model.';
+}
 
 function statusHint(status: number | undefined): string | undefined {
 	if (status === undefined) return undefined;
@@ -189,17 +202,34 @@ async function withRetries<T>(
 	}
 }
 
-async function sendOnce(scope: CallScope, call: WireCall): Promise<GatewayAnswer> {
+/** One request to the provider, with its key, as a route's own step (an upload) needs it. */
+export interface ProviderRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	headers: Record<string, string>;
+	body?: IDataObject | Buffer | FormData;
+	/** Send with the credential (the provider's own API) or without (a link to another host). */
+	authenticated: boolean;
+}
+
+export interface ProviderResponse {
+	status: number;
+	headers: Record<string, unknown>;
+	body: Buffer;
+}
+
+/** Send one request; an HTTP error or a network failure is a NodeApiError marked for the retry loop. */
+async function attemptOnce(scope: CallScope, request: ProviderRequest, signal?: AbortSignal): Promise<ProviderResponse> {
 	const { ctx, s } = scope;
-	const body = await call.body();
+	const { body } = request;
 	const form = body instanceof FormData ? body : undefined;
 	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url: call.url,
+		method: request.method,
+		url: request.url,
 		body,
 		headers: {
-			...(form ? { ...form.getHeaders(), 'Content-Length': String(form.getLengthSync()) } : { 'Content-Type': 'application/json' }),
-			...call.headers,
+			...(form ? { ...form.getHeaders(), 'Content-Length': String(form.getLengthSync()) } : body === undefined ? {} : { 'Content-Type': 'application/json' }),
+			...request.headers,
 		},
 		encoding: 'arraybuffer',
 		returnFullResponse: true,
@@ -212,9 +242,14 @@ async function sendOnce(scope: CallScope, call: WireCall): Promise<GatewayAnswer
 
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, s.provider.credentialType, options)) as typeof response;
+		response = (
+			request.authenticated
+				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, s.provider.credentialType, options)
+				: // The plain helper is not tied to the execution by itself: stop the request on cancel.
+					await ctx.helpers.httpRequest({ ...options, abortSignal: signal })
+		) as typeof response;
 	} catch (error) {
-		throw networkFailure(scope, error, call.url);
+		throw networkFailure(scope, error, request.url);
 	}
 
 	const raw = toBuffer(response.body);
@@ -224,10 +259,32 @@ async function sendOnce(scope: CallScope, call: WireCall): Promise<GatewayAnswer
 		throw failedAttempt(
 			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, statusHint(status)),
 			RETRYABLE_STATUS.has(status),
-			parseRetryAfter(response.headers?.['retry-after']),
+			parseRetryAfter(response.headers?.['retry-after']) ?? retryDelayInBody(raw),
 			status,
 		);
 	}
+	return { status, headers: response.headers ?? {}, body: raw };
+}
+
+/** A route's own request (an upload, a status check), through the one retry loop and the gate. */
+export async function requestWithRetries(scope: CallScope, request: () => Promise<ProviderRequest>): Promise<ProviderResponse> {
+	const { gate } = scope;
+	return await withRetries(
+		scope,
+		async (signal) => await gate.run(async () => await attemptOnce(scope, await request(), signal), signal),
+		(facts, delay) => {
+			if (facts.status === 429) gate.pause(delay);
+		},
+	);
+}
+
+async function sendOnce(scope: CallScope, call: WireCall, signal?: AbortSignal): Promise<GatewayAnswer> {
+	const { s } = scope;
+	const { status, body: raw } = await attemptOnce(
+		scope,
+		{ method: 'POST', url: call.url, headers: call.headers, body: await call.body(), authenticated: true },
+		signal,
+	);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(raw.toString('utf8'));
@@ -248,6 +305,19 @@ async function sendOnce(scope: CallScope, call: WireCall): Promise<GatewayAnswer
 		);
 	}
 	const answer = call.read(parsed);
+	if (answer.images.length === 0 && answer.blocked) {
+		// The model or the provider said no: the same request would get the same answer.
+		const { reason, message } = answer.blocked;
+		throw failedAttempt(
+			gatewayError(
+				scope,
+				undefined,
+				`${s.provider.displayName} made no image: ${reason}${message ? ` (${tidyText(message, 300)})` : ''}`,
+				blockHint(reason),
+			),
+			false,
+		);
+	}
 	if (answer.images.length === 0 && answer.texts.length === 0) {
 		// An error inside an HTTP 200, or an empty `data`: retry when it says "busy".
 		const embedded = answer.embeddedError;
@@ -271,7 +341,7 @@ export async function sendWithRetries(scope: CallScope, call: WireCall): Promise
 	const { gate } = scope;
 	return await withRetries(
 		scope,
-		async (signal) => await gate.run(async () => await sendOnce(scope, call), signal),
+		async (signal) => await gate.run(async () => await sendOnce(scope, call, signal), signal),
 		(facts, delay) => {
 			if (facts.status === 429) gate.pause(delay);
 		},

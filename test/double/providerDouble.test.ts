@@ -252,15 +252,15 @@ describe('auth and models', () => {
 	});
 
 	it('answers 404 on unknown paths and dialects, and records them', async () => {
-		const a = await call('gptGe', '/v1/chat/completions', { method: 'POST', body: '{}' });
+		const a = await call('gptGe', '/v1/completions', { method: 'POST', body: '{}' });
 		expect(a.status).toBe(404);
-		expect(a.json.error.message).toBe('Invalid URL (POST /v1/chat/completions)');
+		expect(a.json.error.message).toBe('Invalid URL (POST /v1/completions)');
 		const b = await call('nobody', '/v1/models');
 		expect(b.status).toBe(404);
 		const c = await call('gptGe', '/v1/images/generations');
 		expect(c.status).toBe(404);
 		expect(double.requests.map((r) => [r.dialect, r.path])).toEqual([
-			['gptGe', '/v1/chat/completions'],
+			['gptGe', '/v1/completions'],
 			[undefined, '/nobody/v1/models'],
 			['gptGe', '/v1/images/generations'],
 		]);
@@ -648,7 +648,7 @@ describe('answer formats and the file host', () => {
 		expect(u).toMatch(/\.jpg$/);
 		expect((await fetch(u)).headers.get('content-type')).toBe('image/jpeg');
 		double.reset();
-		expect(double.settings).toEqual({ latencyMs: 0, imageFormat: 'png', answer: 'auto', usage: false });
+		expect(double.settings).toEqual({ latencyMs: 0, imageFormat: 'png', answer: 'auto', usage: false, chatAnswer: 'images' });
 		expect(double.files.size).toBe(0);
 		expect((await fetch(u)).status).toBe(404); // reset forgets the files: the URL has "expired"
 	});

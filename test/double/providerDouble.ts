@@ -62,9 +62,17 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
+import type { ChatAnswerShape } from './chatRoute';
+import { createChatRoute, openRouterModels } from './chatRoute';
+import type { Answer } from './doubleKit';
+import type { GeminiRoute } from './geminiRoute';
+import { createGeminiRoute } from './geminiRoute';
+import { HttpError, headerValue, jsonAnswer, nextSeed, nowSeconds } from './doubleKit';
 import { encodeJpeg, encodePng, readImageSize } from './images';
 
 export type Dialect = 'gptGe' | 'tuZi' | 'theTurbo' | 'openai';
+/** A route of the double: the four image gateways, Google's Gemini API, OpenRouter. */
+export type Prefix = Dialect | 'google' | 'openRouter';
 
 export interface RecordedFile {
 	field: string;
@@ -76,9 +84,10 @@ export interface RecordedFile {
 }
 
 export interface RecordedRequest {
-	dialect: Dialect | undefined; // from the path prefix
+	dialect: Prefix | undefined; // from the path prefix
 	method: string;
 	path: string; // path without the dialect prefix, e.g. '/v1/images/edits'
+	query: string; // the query string without '?', e.g. 'upload_id=...'
 	headers: Record<string, string | string[] | undefined>;
 	contentType: string | undefined;
 	json?: Record<string, unknown>; // parsed JSON body (generations)
@@ -102,6 +111,8 @@ export interface DoubleSettings {
 	imageFormat: 'png' | 'jpeg';
 	answer: 'auto' | 'url' | 'b64_json' | 'data_url';
 	usage: boolean;
+	/** Where chat-completions answers put the image (chatRoute.ts). */
+	chatAnswer: ChatAnswerShape;
 }
 
 export interface StoredFile {
@@ -112,7 +123,9 @@ export interface StoredFile {
 export interface ProviderDouble {
 	url: string; // e.g. http://127.0.0.1:12345 ; each dialect lives under `${url}/${dialect}`
 	fileHostUrl: string; // second server on ANOTHER port that serves image URLs
-	baseUrlFor(d: Dialect): string; // `${url}/${d}`
+	baseUrlFor(d: Prefix): string; // `${url}/${d}`
+	/** Google's Gemini API route: the files uploaded through its Files API, and its settings. */
+	gemini: GeminiRoute;
 	apiKey: string; // the Bearer key it accepts
 	requests: RecordedRequest[]; // every API request (not file downloads)
 	downloads: Array<{ path: string; headers: Record<string, string | string[] | undefined> }>;
@@ -127,6 +140,7 @@ export interface ProviderDouble {
 export const DEFAULT_API_KEY = 'test-key-do-not-leak-1234567890';
 
 export const DIALECTS: readonly Dialect[] = ['gptGe', 'tuZi', 'theTurbo', 'openai'];
+export const PREFIXES: readonly Prefix[] = [...DIALECTS, 'google', 'openRouter'];
 
 /** The model ids each gateway's documents name (what GET /v1/models lists). */
 export const MODELS: Readonly<Record<Dialect, readonly string[]>> = {
@@ -214,16 +228,11 @@ export const canned = {
 		body: errorBody(message, 'upstream_error', null, 'upstream_error'),
 	}),
 	/** 200 with the model's text holding a markdown image link, and no url/b64_json. */
-	markdownText: (): ScriptedResponse => ({
+	markdownText: (link = 'https://example.invalid/generated/banana.png'): ScriptedResponse => ({
 		status: 200,
 		body: {
 			created: nowSeconds(),
-			data: [
-				{
-					revised_prompt:
-						'Here is your image: ![image](https://example.invalid/generated/banana.png)',
-				},
-			],
+			data: [{ revised_prompt: `Here is your image: ![image](${link})` }],
 		},
 	}),
 	/** 429 or 503 with the Chinese "upstream saturated" message. */
@@ -246,39 +255,11 @@ function internalError(message: string): Answer {
 	);
 }
 
-function nowSeconds(): number {
-	return Math.floor(Date.now() / 1000);
-}
-
-class HttpError extends Error {
-	constructor(
-		readonly status: number,
-		readonly body: object,
-	) {
-		super(`HTTP ${status}`);
-	}
-}
 
 function bad(message: string, code: string, param: string | null = null): HttpError {
 	return new HttpError(400, errorBody(message, code, param));
 }
 
-interface Answer {
-	status: number;
-	headers: Record<string, string>;
-	body: Buffer;
-}
-
-function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
-	return {
-		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-		body: Buffer.from(JSON.stringify(body)),
-	};
-}
-
-/** Module-wide, so two answers (even from two doubles) never get the same picture. */
-let imageCounter = 0;
 
 type Tier = 1 | 2 | 4;
 
@@ -319,9 +300,6 @@ function tableSize(ratio: string, tier: Tier): [number, number] {
 	return [w * tier, h * tier];
 }
 
-function headerValue(v: string | string[] | undefined): string {
-	return Array.isArray(v) ? v.join(', ') : (v ?? '');
-}
 
 function contentTypeFor(format: 'png' | 'jpeg'): string {
 	return format === 'png' ? 'image/png' : 'image/jpeg';
@@ -549,6 +527,7 @@ export function startProviderDouble(
 		imageFormat: 'png',
 		answer: 'auto',
 		usage: false,
+		chatAnswer: 'images',
 	});
 	const requests: RecordedRequest[] = [];
 	const downloads: ProviderDouble['downloads'] = [];
@@ -661,7 +640,7 @@ export function startProviderDouble(
 		const imageFormat = settings.imageFormat;
 		const data: Array<Record<string, string>> = [];
 		for (let i = 0; i < plan.count; i++) {
-			const seed = ++imageCounter;
+			const seed = nextSeed();
 			const bytes =
 				imageFormat === 'png'
 					? encodePng(plan.width, plan.height, seed, prompt)
@@ -689,19 +668,47 @@ export function startProviderDouble(
 		return jsonAnswer(200, body);
 	};
 
-	const route = (record: RecordedRequest, parsed: ParsedBody): Answer => {
+	const routeContext = {
+		apiKey,
+		get apiUrl() {
+			return double.url;
+		},
+		storeImage: (bytes: Buffer, format: 'png' | 'jpeg') => storeImage(bytes, format),
+		get imageFormat() {
+			return double.settings.imageFormat;
+		},
+	};
+	const gemini = createGeminiRoute(routeContext);
+	const chat = createChatRoute(routeContext, {
+		get chatAnswer() {
+			return double.settings.chatAnswer;
+		},
+	});
+
+	const route = (record: RecordedRequest, parsed: ParsedBody, raw: Buffer): Answer => {
 		const notFound = new HttpError(
 			404,
 			errorBody(`Invalid URL (${record.method} ${record.path})`, 'not_found'),
 		);
 		const dialect = record.dialect;
 		if (!dialect) throw notFound;
+		if (dialect === 'google') {
+			const { method, path, headers, json } = record;
+			return gemini.handle({ method, path, query: new URLSearchParams(record.query), headers, raw, json });
+		}
 		const isModels = record.method === 'GET' && record.path === '/v1/models';
-		const isGenerations = record.method === 'POST' && record.path === '/v1/images/generations';
-		const isEdits = record.method === 'POST' && record.path === '/v1/images/edits';
-		if (!isModels && !isGenerations && !isEdits) throw notFound;
+		const isChat = record.method === 'POST' && record.path === '/v1/chat/completions';
+		// OpenRouter's model list needs no key, as on openrouter.ai.
+		if (dialect === 'openRouter' && isModels) return openRouterModels(new URLSearchParams(record.query));
+		const isKey = dialect === 'openRouter' && record.method === 'GET' && record.path === '/v1/key';
+		const isGenerations = dialect !== 'openRouter' && record.method === 'POST' && record.path === '/v1/images/generations';
+		const isEdits = dialect !== 'openRouter' && record.method === 'POST' && record.path === '/v1/images/edits';
+		if (!isModels && !isGenerations && !isEdits && !isChat && !isKey) throw notFound;
 		const m = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(record.headers.authorization));
 		if (!m || m[1] !== apiKey) throw new HttpError(401, ERROR_BODIES.invalidApiKey);
+		if (isKey) return jsonAnswer(200, { data: { label: 'double key', usage: 0, limit: null, is_free_tier: false } });
+		if (isChat) return chat(parsed.kind === 'json' ? record.json : undefined, dialect === 'openRouter');
+		if (dialect === 'openRouter') throw notFound;
 		if (isModels) {
 			return jsonAnswer(200, {
 				object: 'list',
@@ -711,11 +718,11 @@ export function startProviderDouble(
 		return images(dialect, isGenerations ? 'generations' : 'edits', record, parsed);
 	};
 
-	const answerOf = (record: RecordedRequest, parsed: ParsedBody): Answer => {
+	const answerOf = (record: RecordedRequest, parsed: ParsedBody, raw: Buffer): Answer => {
 		try {
-			return route(record, parsed);
+			return route(record, parsed, raw);
 		} catch (e) {
-			if (e instanceof HttpError) return jsonAnswer(e.status, e.body);
+			if (e instanceof HttpError) return jsonAnswer(e.status, e.body, e.headers);
 			const message = e instanceof Error ? e.message : String(e);
 			return internalError(message);
 		}
@@ -774,12 +781,13 @@ export function startProviderDouble(
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const segments = url.pathname.split('/');
 		const prefix = segments[1] ?? '';
-		const dialect = (DIALECTS as readonly string[]).includes(prefix) ? (prefix as Dialect) : undefined;
+		const dialect = (PREFIXES as readonly string[]).includes(prefix) ? (prefix as Prefix) : undefined;
 		const path = dialect ? `/${segments.slice(2).join('/')}` : url.pathname;
 		const record: RecordedRequest = {
 			dialect,
 			method: req.method ?? 'GET',
 			path,
+			query: url.search.replace(/^\?/, ''),
 			headers: { ...req.headers },
 			contentType: req.headers['content-type'],
 			rawBodyLength: 0,
@@ -829,7 +837,7 @@ export function startProviderDouble(
 		} else if (scripted?.status !== undefined && scripted.status >= 400) {
 			answer = scriptedAnswer(scripted, scripted.status);
 		} else {
-			answer = answerOf(record, parsed);
+			answer = answerOf(record, parsed, raw);
 			if (scripted?.status !== undefined) answer.status = scripted.status;
 		}
 		if (scripted?.headers) answer.headers = { ...answer.headers, ...scripted.headers };
@@ -897,7 +905,8 @@ export function startProviderDouble(
 			server.closeAllConnections();
 		});
 
-	double.baseUrlFor = (d: Dialect): string => `${double.url}/${d}`;
+	double.baseUrlFor = (d: Prefix): string => `${double.url}/${d}`;
+	double.gemini = gemini;
 	double.enqueue = (...responses: ScriptedResponse[]): void => {
 		queue.push(...responses);
 	};
@@ -906,6 +915,7 @@ export function startProviderDouble(
 		downloads.length = 0;
 		queue.length = 0;
 		files.clear();
+		gemini.reset();
 		Object.assign(double.settings, defaultSettings());
 	};
 	double.close = async (): Promise<void> => {

@@ -342,8 +342,8 @@ const cases: FaultCase[] = [
 	{
 		id: 'text-markdown',
 		fault: 'text with a markdown image link instead of an image',
-		script: () => [canned.markdownText()],
-		expect: { outcome: 'error', message: /text instead of an image/, description: /!\[image\]\(https:\/\/example\.invalid/, requests: 1 },
+		script: () => [canned.markdownText(`${cdn.url}/markdown.png`)],
+		expect: { outcome: 'image', requests: 1, downloads: 1, check: cdnBytes('/markdown.png') },
 	},
 	{
 		id: 'text-quotes-key',

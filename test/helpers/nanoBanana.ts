@@ -4,14 +4,16 @@
  */
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
+import { GoogleGeminiImageApi } from '../../credentials/GoogleGeminiImageApi.credentials';
 import { GptGeApi } from '../../credentials/GptGeApi.credentials';
+import { OpenRouterImageApi } from '../../credentials/OpenRouterImageApi.credentials';
 import { OpenAiCompatibleImageApi } from '../../credentials/OpenAiCompatibleImageApi.credentials';
 import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../../credentials/TuZiApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
 import type { ProviderId } from '../../nodes/NanoBanana/providers';
 import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
-import type { Dialect, ProviderDouble } from '../double/providerDouble';
+import type { Prefix, ProviderDouble } from '../double/providerDouble';
 import { startProviderDouble } from '../double/providerDouble';
 import { encodeJpeg, encodePng } from '../double/images';
 import type { InputItem, RunResult } from './n8n';
@@ -19,14 +21,23 @@ import { runNode, shutdownN8n } from './n8n';
 
 export type { ProviderId };
 
-export const PROVIDER_DIALECT: Record<ProviderId, Dialect> = {
+export const PROVIDER_DIALECT: Record<ProviderId, Prefix> = {
 	gptGe: 'gptGe',
 	tuZi: 'tuZi',
 	theTurbo: 'theTurbo',
 	openAiCompatible: 'openai',
+	google: 'google',
+	openRouter: 'openRouter',
 };
 
-export const credentialTypes = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi()];
+export const credentialTypes = [
+	new GptGeApi(),
+	new TuZiApi(),
+	new TheTurboApi(),
+	new OpenAiCompatibleImageApi(),
+	new GoogleGeminiImageApi(),
+	new OpenRouterImageApi(),
+];
 
 export interface RunNanoOptions {
 	items?: InputItem[];

@@ -133,7 +133,7 @@ test('several items, each with its own images, keep their order and pairing', as
 describe('refused before any request', () => {
 	test.each([
 		{ name: 'V-API: 7 images, over its 6', provider: 'gptGe' as ProviderId, model: 'nano-banana', count: 7, message: /names 7 images, but V-API \(gpt\.ge\) takes at most 6/ },
-		{ name: 'TheTurbo flash: 4 images, over its 3', provider: 'theTurbo' as ProviderId, model: 'gemini-2.5-flash-image', count: 4, message: /takes at most 3 for flash models/ },
+		{ name: 'TheTurbo flash: 4 images, over its 3', provider: 'theTurbo' as ProviderId, model: 'gemini-2.5-flash-image', count: 4, message: /TheTurbo \(Zenlayer\) takes at most 3 for "gemini-2.5-flash-image"/ },
 	])('$name', async ({ provider, model, count, message }) => {
 		const images: Record<string, { width: number; height: number }> = {};
 		for (let i = 0; i < count; i++) images[`img${i}`] = { width: 32, height: 32 };

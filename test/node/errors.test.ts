@@ -4,7 +4,7 @@
  * Continue On Fail keeps the other items. (Retries and transport faults: test/faults.)
  */
 import { ERROR_BODIES, canned } from '../double/providerDouble';
-import { readImageSize } from '../double/images';
+import { encodePng, readImageSize } from '../double/images';
 import { runNanoBanana, serialiseDeep, useProviderDouble } from '../helpers/nanoBanana';
 
 const double = useProviderDouble();
@@ -100,12 +100,17 @@ describe('answers with no image', () => {
 		expect(result.items).toHaveLength(0);
 	});
 
-	test('a markdown image link in the text is words, not an image, and is not fetched', async () => {
-		double.enqueue(canned.markdownText());
+	test('a markdown image link in the text is the image: it is downloaded, without the key', async () => {
+		const bytes = encodePng(40, 30, 7);
+		double.files.set('linked.png', { bytes, contentType: 'image/png' });
+		double.enqueue(canned.markdownText(`${double.fileHostUrl}/files/linked.png`));
 		const result = await runNanoBanana(double, generate());
-		expect(result.error?.message).toBe('The model answered with text instead of an image');
-		expect(result.error?.description).toContain('![image](https://example.invalid/generated/banana.png)');
-		expect(double.downloads).toHaveLength(0);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].binary.data.bytes.equals(bytes)).toBe(true);
+		expect(result.items[0].json).toMatchObject({ width: 40, height: 30, text: 'Here is your image:' });
+		expect(double.downloads).toHaveLength(1);
+		expect(double.downloads[0].headers.authorization).toBeUndefined();
 	});
 
 	test('an empty data array', async () => {

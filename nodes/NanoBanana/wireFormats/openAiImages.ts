@@ -5,18 +5,23 @@
  * count, answer format and the image parts.
  */
 import FormData from 'form-data';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { readAnswer } from '../gatewayAnswer';
 import type { FilePart } from '../inputImages';
-import { readInputImage } from '../inputImages';
-import type { Dialect } from '../providers';
-import type { ItemSettings } from '../settings';
-import { itemError } from '../settings';
+import { modelFamily } from '../models';
 import type { WireCall } from '../transport';
+import type { CallPlan, WireFormat } from './wireFormat';
 
-export async function openAiImagesCall(ctx: IExecuteFunctions, s: ItemSettings, dialect: Dialect, baseUrl: string): Promise<WireCall> {
-	const size = dialect.mapSize({ model: s.model, family: s.family, aspectRatio: s.aspectRatio, resolution: s.resolution });
+/** One multipart file: the part and the field the dialect names it by. */
+interface FormFile {
+	field: string;
+	part: FilePart;
+}
+
+async function build({ scope, provider, baseUrl, dialect, inputs, aspectRatio }: CallPlan): Promise<WireCall> {
+	const { s } = scope;
+	const size = dialect.mapSize({ model: s.model, family: s.family, aspectRatio, resolution: s.resolution });
 	const warnings = [...size.warnings];
 	const fields: IDataObject = { model: s.model, prompt: s.prompt, ...size.fields };
 
@@ -29,51 +34,31 @@ export async function openAiImagesCall(ctx: IExecuteFunctions, s: ItemSettings, 
 		if (dialect.responseFormatField) fields[dialect.responseFormatField] = s.responseFormat;
 		else
 			warnings.push(
-				`Response format "${s.responseFormat}" was not sent: ${s.provider.displayName} (${dialect.displayName}) has no such setting and picks the format itself.`,
+				`Response format "${s.responseFormat}" was not sent: ${provider.displayName} (${dialect.displayName}) has no such setting and picks the format itself.`,
 			);
 	}
 	if (s.mediaResolution) {
 		if (dialect.mediaResolutionField) fields[dialect.mediaResolutionField] = s.mediaResolution;
 		else warnings.push(`Input media resolution was not sent: ${dialect.displayName} gateways have no such setting.`);
 	}
-
-	const files: FilePart[] = [];
-	if (s.operation === 'edit') {
-		const max = dialect.maxImages[s.family];
-		if (s.imageProperties.length === 0) {
-			throw itemError(ctx, s.itemIndex, '"Input Image Properties" is empty', 'Name at least one binary property that holds an image, for example data.');
-		}
-		if (s.imageProperties.length > max) {
-			throw itemError(
-				ctx,
-				s.itemIndex,
-				`"Input Image Properties" names ${s.imageProperties.length} images, but ${s.provider.displayName} takes at most ${max} for ${s.family} models like "${s.model}"`,
-				'Send fewer images, or pick a model that takes more.',
-			);
-		}
-		const field = dialect.imageField(s.imageProperties.length);
-		for (const property of s.imageProperties) {
-			files.push(await readInputImage(ctx, s, property, 'Input Image Properties', field));
-		}
-		if (s.maskProperty) {
-			if (dialect.maskField) {
-				files.push(await readInputImage(ctx, s, s.maskProperty, 'Mask Property', dialect.maskField));
-			} else {
-				warnings.push(`The mask was not sent: ${s.provider.displayName} (${dialect.displayName}) takes no mask.`);
-			}
-		}
+	if (s.includeText) {
+		warnings.push('"Include the Model\'s Text" has no effect here: the OpenAI Images endpoint returns images only.');
 	}
 
-	const call = {
-		url: `${baseUrl}/v1/images/${s.operation === 'edit' ? 'edits' : 'generations'}`,
-		fields: { ...fields, ...s.extraFields },
-		files,
-	};
+	const files: FormFile[] = [];
+	const field = dialect.imageField(inputs.images.length);
+	for (const part of inputs.images) files.push({ field, part });
+	if (inputs.mask) {
+		if (dialect.maskField) files.push({ field: dialect.maskField, part: inputs.mask });
+		else warnings.push(`The mask was not sent: ${provider.displayName} (${dialect.displayName}) takes no mask.`);
+	}
+
+	const all = { ...fields, ...s.extraFields };
 	return {
-		url: call.url,
-		headers: { ...dialect.headers },
+		url: `${baseUrl}/v1/images/${s.operation === 'edit' ? 'edits' : 'generations'}`,
+		headers: { ...provider.headers, ...dialect.headers },
 		// Generate sends JSON; Edit multipart, built afresh for each attempt.
-		body: s.operation === 'edit' ? async () => await formBody(call.fields, call.files) : async () => call.fields,
+		body: s.operation === 'edit' ? async () => await formBody(all, files) : async () => all,
 		read: readAnswer,
 		requests,
 		warnings,
@@ -81,18 +66,24 @@ export async function openAiImagesCall(ctx: IExecuteFunctions, s: ItemSettings, 
 }
 
 /** A fresh multipart body for each attempt: streams cannot be sent twice. */
-async function formBody(fields: IDataObject, files: FilePart[]): Promise<FormData> {
+async function formBody(fields: IDataObject, files: FormFile[]): Promise<FormData> {
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) {
 		if (value === undefined || value === null) continue;
 		form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
 	}
-	for (const file of files) {
-		form.append(file.field, await file.open(), {
-			filename: file.filename,
-			contentType: file.contentType,
-			knownLength: file.size,
+	for (const { field, part } of files) {
+		form.append(field, await part.open(), {
+			filename: part.filename,
+			contentType: part.contentType,
+			knownLength: part.size,
 		});
 	}
 	return form;
 }
+
+export const openAiImages: WireFormat = {
+	id: 'openAiImages',
+	maxInputs: (model, dialect) => dialect.maxImages[modelFamily(model)],
+	build,
+};

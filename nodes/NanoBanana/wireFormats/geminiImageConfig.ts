@@ -1,0 +1,54 @@
+/**
+ * The image settings the Gemini models take, shared by the routes that pass them through as
+ * Google names them: Google's own API (`imageConfig.aspectRatio` / `imageSize`) and chat
+ * completions (`image_config.aspect_ratio` / `image_size`). What a route cannot honour becomes a
+ * warning; the 3.1-only values never get here for other models (settings.ts stops them first).
+ */
+import { isFixedAt1K } from '../models';
+import type { Resolution } from '../providers';
+import type { CallPlan } from './wireFormat';
+
+export interface GeminiImageConfig {
+	aspectRatio?: string;
+	imageSize?: string;
+	warnings: string[];
+}
+
+export function geminiImageConfig(
+	{ scope, provider, inputs, aspectRatio }: CallPlan,
+	sizeNames: Partial<Record<Resolution, string>> = {},
+	takes: { mediaResolution: boolean },
+): GeminiImageConfig {
+	const { s } = scope;
+	const out: GeminiImageConfig = { warnings: [] };
+	if (aspectRatio) out.aspectRatio = aspectRatio;
+	if (s.resolution) {
+		if (!isFixedAt1K(s.model)) out.imageSize = sizeNames[s.resolution] ?? s.resolution;
+		else if (s.resolution !== '1K') {
+			out.warnings.push(
+				`Resolution ${s.resolution} was not sent: "${s.model}" makes 1K images only. Use a Gemini 3 Pro or 3.1 Flash image model for larger images.`,
+			);
+		}
+	}
+	if (s.responseFormat) {
+		out.warnings.push(`Response format "${s.responseFormat}" was not sent: ${provider.displayName} always sends the image inside the answer.`);
+	}
+	if (s.mediaResolution && !takes.mediaResolution) {
+		out.warnings.push(`Input media resolution was not sent: ${provider.displayName} has no such setting on this route.`);
+	}
+	if (inputs.mask) {
+		out.warnings.push(`The mask was not sent: ${provider.displayName} takes no mask for Gemini models. Describe in the prompt what to change.`);
+	}
+	return out;
+}
+
+/** Extra request fields merged into a JSON body: objects merge key by key, the rest replaces. */
+export function mergeFields(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = { ...base };
+	for (const [key, value] of Object.entries(extra)) {
+		const current = out[key];
+		const bothObjects = [current, value].every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+		out[key] = bothObjects ? mergeFields(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+	}
+	return out;
+}

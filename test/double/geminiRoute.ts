@@ -1,0 +1,265 @@
+/**
+ * The provider double's Google Gemini API (prefix `/google`), from ../shared/ROUTES.md alone:
+ *   GET  /v1beta/models                          {"models": [{"name": "models/...", "supportedGenerationMethods"}]}
+ *   POST /v1beta/models/{model}:generateContent  the image call (JSON, checked strictly)
+ *   POST /upload/v1beta/files                    resumable upload start (answers X-Goog-Upload-URL)
+ *   POST /upload/v1beta/files?upload_id=...      the bytes ("upload, finalize"), no key needed
+ *   GET  /v1beta/files/{id}                      an uploaded file's state
+ * The key must come as `x-goog-api-key` (missing: 403 PERMISSION_DENIED; wrong: 400 INVALID_ARGUMENT
+ * with reason API_KEY_INVALID); a key in the URL (`?key=`) is refused too, so the tests see that the
+ * node never puts it there. Errors are Google's `{"error": {"code", "message", "status"}}`.
+ *
+ * generateContent checks: JSON object; whole body at most 20971520 bytes ("Request payload size
+ * exceeds the limit"); only the documented top-level and generationConfig fields (anything else:
+ * `Unknown name "x"`); `contents` a non-empty list of `{role, parts}`, each part exactly one of
+ * text / inlineData / fileData (camelCase or snake_case); every inline image a PNG, JPEG or WebP in
+ * valid base64, every fileUri one the double's Files API handed out; responseModalities from
+ * TEXT/IMAGE; aspectRatio from the table (1:4 4:1 1:8 8:1 for 3.1 Flash only); imageSize 1K/2K/4K
+ * (512 for 3.1 Flash only; none at all for 2.5 Flash); mediaResolution one of Google's values.
+ * The answer: an `inlineData` PNG (ratio asked for, else the first input's nearest ratio, else 1:1;
+ * 512 halves, 2K doubles, 4K quadruples), a text part when TEXT was asked for, a thought part (a
+ * small draft image, `thought: true`) first for Gemini 3 models, `finishReason: STOP`, usageMetadata.
+ * Without IMAGE in responseModalities the answer is text only.
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { Answer, RouteContext } from './doubleKit';
+import { EXTRA_RATIOS, GEMINI_RATIOS, HttpError, headerValue, isFlash25, isFlash31, jsonAnswer, nearestOf, nextSeed } from './doubleKit';
+import { encodeJpeg, encodePng, readImageSize } from './images';
+
+export const GEMINI_MODELS = ['gemini-2.5-flash-image', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview'];
+export const GEMINI_PAYLOAD_LIMIT = 20_971_520;
+
+export interface GeminiRequest {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	headers: Record<string, string | string[] | undefined>;
+	raw: Buffer;
+	json?: Record<string, unknown>;
+}
+
+export interface UploadedFile {
+	name: string;
+	uri: string;
+	mimeType: string;
+	bytes: Buffer;
+	/** GETs left before the file turns ACTIVE. */
+	processingPolls: number;
+}
+
+export function googleError(code: number, status: string, message: string, details?: unknown[]): HttpError {
+	return new HttpError(code, { error: { code, message, status, ...(details ? { details } : {}) } });
+}
+
+const invalid = (message: string) => googleError(400, 'INVALID_ARGUMENT', message);
+
+const TOP_LEVEL = new Set(['contents', 'generationConfig', 'generation_config', 'safetySettings', 'safety_settings', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'cachedContent', 'cached_content']);
+const GENERATION_CONFIG = new Set([
+	'responseModalities', 'response_modalities', 'imageConfig', 'image_config', 'mediaResolution', 'media_resolution',
+	'temperature', 'topP', 'top_p', 'topK', 'top_k', 'candidateCount', 'candidate_count', 'seed', 'maxOutputTokens', 'max_output_tokens', 'thinkingConfig', 'thinking_config',
+]);
+const IMAGE_CONFIG = new Set(['aspectRatio', 'aspect_ratio', 'imageSize', 'image_size']);
+const MEDIA_RESOLUTIONS = new Set(['MEDIA_RESOLUTION_UNSPECIFIED', 'MEDIA_RESOLUTION_LOW', 'MEDIA_RESOLUTION_MEDIUM', 'MEDIA_RESOLUTION_HIGH']);
+const INPUT_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const either = (o: Record<string, unknown>, camel: string, snake: string): unknown => o[camel] ?? o[snake];
+
+function unknownFields(o: Record<string, unknown>, allowed: Set<string>, where: string): void {
+	for (const key of Object.keys(o)) {
+		if (!allowed.has(key)) throw invalid(`Invalid JSON payload received. Unknown name "${key}" at '${where}': Cannot find field.`);
+	}
+}
+
+export function createGeminiRoute(ctx: RouteContext) {
+	const files = new Map<string, UploadedFile>();
+	const uploads = new Map<string, { length: number; mimeType: string; displayName?: string }>();
+	const settings = { processingPolls: 0 };
+
+	const checkKey = (req: GeminiRequest): void => {
+		if (req.query.has('key')) throw invalid('The double refuses keys in the URL: send x-goog-api-key.');
+		const key = headerValue(req.headers['x-goog-api-key']);
+		if (key === '') {
+			throw googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+		}
+		if (key !== ctx.apiKey) {
+			throw googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+				{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+			]);
+		}
+	};
+
+	const inputImage = (part: Record<string, unknown>, where: string): { width: number; height: number } => {
+		const inline = either(part, 'inlineData', 'inline_data');
+		if (isObject(inline)) {
+			const mimeType = either(inline, 'mimeType', 'mime_type');
+			const data = inline.data;
+			if (typeof mimeType !== 'string' || !INPUT_TYPES.has(mimeType)) throw invalid(`${where}.inlineData.mimeType: unsupported MIME type ${JSON.stringify(mimeType)}`);
+			if (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) throw invalid(`${where}.inlineData.data: invalid base64`);
+			const size = readImageSize(Buffer.from(data, 'base64'));
+			if (!size) throw invalid(`${where}.inlineData: Unable to process input image. Please retry or report in https://developers.generativeai.google/guide/troubleshooting`);
+			return size;
+		}
+		const fileData = either(part, 'fileData', 'file_data') as Record<string, unknown>;
+		const uri = either(fileData, 'fileUri', 'file_uri');
+		const file = [...files.values()].find((f) => f.uri === uri);
+		if (!file) throw googleError(403, 'PERMISSION_DENIED', `You do not have permission to access the File ${String(uri)} or it may not exist.`);
+		if (file.processingPolls > 0) throw invalid(`The File ${file.name} is not in an ACTIVE state and usage is not allowed.`);
+		return readImageSize(file.bytes) as { width: number; height: number };
+	};
+
+	const generate = (model: string, req: GeminiRequest): Answer => {
+		if (!GEMINI_MODELS.includes(model)) {
+			throw googleError(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+		}
+		if (req.raw.length > GEMINI_PAYLOAD_LIMIT) throw invalid(`Request payload size exceeds the limit: ${GEMINI_PAYLOAD_LIMIT} bytes.`);
+		if (!/^application\/json/i.test(headerValue(req.headers['content-type'])) || !req.json) throw invalid('Invalid JSON payload received.');
+		const body = req.json;
+		unknownFields(body, TOP_LEVEL, '');
+		const contents = body.contents;
+		if (!Array.isArray(contents) || contents.length === 0) throw invalid('* GenerateContentRequest.contents: contents is not specified');
+		const inputs: Array<{ width: number; height: number }> = [];
+		let prompt = '';
+		contents.forEach((content, c) => {
+			if (!isObject(content)) throw invalid(`contents[${c}]: must be an object`);
+			unknownFields(content, new Set(['role', 'parts']), `contents[${c}]`);
+			if (content.role !== undefined && content.role !== 'user' && content.role !== 'model') throw invalid(`contents[${c}].role: Please use a valid role: user, model.`);
+			const parts = content.parts;
+			if (!Array.isArray(parts) || parts.length === 0) throw invalid(`* GenerateContentRequest.contents[${c}].parts: contents.parts must not be empty.`);
+			parts.forEach((part, p) => {
+				const where = `contents[${c}].parts[${p}]`;
+				if (!isObject(part)) throw invalid(`${where}: must be an object`);
+				const kinds = ['text', 'inlineData', 'inline_data', 'fileData', 'file_data'].filter((k) => part[k] !== undefined);
+				unknownFields(part, new Set(['text', 'inlineData', 'inline_data', 'fileData', 'file_data', 'thought', 'thoughtSignature', 'thought_signature']), where);
+				if (kinds.length !== 1) throw invalid(`${where}: a part holds exactly one of text, inlineData, fileData (got ${kinds.join(', ') || 'none'})`);
+				if (kinds[0] === 'text') {
+					if (typeof part.text !== 'string') throw invalid(`${where}.text: must be a string`);
+					prompt += part.text;
+				} else inputs.push(inputImage(part, where));
+			});
+		});
+
+		const config = either(body, 'generationConfig', 'generation_config') ?? {};
+		if (!isObject(config)) throw invalid('generationConfig: must be an object');
+		unknownFields(config, GENERATION_CONFIG, 'generation_config');
+		const modalities = either(config, 'responseModalities', 'response_modalities') ?? ['TEXT', 'IMAGE'];
+		if (!Array.isArray(modalities) || modalities.some((m) => m !== 'TEXT' && m !== 'IMAGE')) throw invalid('generation_config.response_modalities: values must be TEXT or IMAGE');
+		const media = either(config, 'mediaResolution', 'media_resolution');
+		if (media !== undefined && !MEDIA_RESOLUTIONS.has(String(media))) throw invalid(`generation_config.media_resolution: invalid value ${JSON.stringify(media)}`);
+		const imageConfig = either(config, 'imageConfig', 'image_config') ?? {};
+		if (!isObject(imageConfig)) throw invalid('generation_config.image_config: must be an object');
+		unknownFields(imageConfig, IMAGE_CONFIG, 'generation_config.image_config');
+		const ratio = either(imageConfig, 'aspectRatio', 'aspect_ratio');
+		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => isFlash31(model) || !EXTRA_RATIOS.includes(r));
+		if (ratio !== undefined && !ratios.includes(String(ratio))) throw invalid(`Unsupported aspect ratio ${JSON.stringify(ratio)} for ${model}. Supported: ${ratios.join(', ')}.`);
+		const size = either(imageConfig, 'imageSize', 'image_size');
+		const sizes = isFlash25(model) ? [] : isFlash31(model) ? ['512', '1K', '2K', '4K'] : ['1K', '2K', '4K'];
+		if (size !== undefined && !sizes.includes(String(size))) {
+			throw invalid(sizes.length === 0 ? `imageSize is not supported by ${model}.` : `Unsupported image size ${JSON.stringify(size)} for ${model}. Supported: ${sizes.join(', ')}.`);
+		}
+
+		const parts: Array<Record<string, unknown>> = [];
+		const promptTokens = Math.max(1, Math.ceil(prompt.length / 4)) + inputs.length * 258;
+		if (!modalities.includes('IMAGE')) {
+			parts.push({ text: `A picture of: ${prompt}` });
+		} else {
+			const first = inputs[0];
+			const chosen = ratio !== undefined ? String(ratio) : first ? nearestOf(first.width, first.height, ratios) : '1:1';
+			const scale = size === '512' ? 0.5 : size === '2K' ? 2 : size === '4K' ? 4 : 1;
+			const [w, h] = GEMINI_RATIOS[chosen].map((v) => Math.round(v * scale));
+			const mimeType = ctx.imageFormat === 'png' ? 'image/png' : 'image/jpeg';
+			const encode = ctx.imageFormat === 'png' ? encodePng : encodeJpeg;
+			if (/gemini-3/.test(model)) {
+				parts.push({ text: 'Planning the composition.', thought: true });
+				parts.push({ inlineData: { mimeType, data: encode(64, 64, nextSeed()).toString('base64') }, thought: true });
+			}
+			if (modalities.includes('TEXT')) parts.push({ text: 'Here is the image you asked for.' });
+			parts.push({ inlineData: { mimeType, data: encode(w, h, nextSeed(), prompt).toString('base64') }, thoughtSignature: randomBytes(8).toString('base64') });
+		}
+		return jsonAnswer(200, {
+			candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+			usageMetadata: { promptTokenCount: promptTokens, candidatesTokenCount: 1290, totalTokenCount: promptTokens + 1290 },
+			modelVersion: model,
+			responseId: randomBytes(8).toString('hex'),
+		});
+	};
+
+	const startUpload = (req: GeminiRequest): Answer => {
+		const h = (name: string) => headerValue(req.headers[name]).toLowerCase();
+		if (h('x-goog-upload-protocol') !== 'resumable' || h('x-goog-upload-command') !== 'start') {
+			throw invalid('Upload start needs X-Goog-Upload-Protocol: resumable and X-Goog-Upload-Command: start.');
+		}
+		const length = Number(h('x-goog-upload-header-content-length'));
+		const mimeType = h('x-goog-upload-header-content-type');
+		if (!Number.isInteger(length) || length <= 0) throw invalid('X-Goog-Upload-Header-Content-Length is missing or invalid.');
+		if (!INPUT_TYPES.has(mimeType)) throw invalid(`X-Goog-Upload-Header-Content-Type: unsupported MIME type ${JSON.stringify(mimeType)}`);
+		const file = isObject(req.json?.file) ? req.json.file : {};
+		const id = randomBytes(8).toString('hex');
+		uploads.set(id, { length, mimeType, displayName: typeof file.display_name === 'string' ? file.display_name : undefined });
+		return jsonAnswer(200, {}, {
+			'x-goog-upload-url': `${ctx.apiUrl}/google/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`,
+			'x-goog-upload-status': 'active',
+		});
+	};
+
+	const finishUpload = (req: GeminiRequest, id: string): Answer => {
+		const upload = uploads.get(id);
+		if (!upload) throw googleError(404, 'NOT_FOUND', 'Upload session not found.');
+		if (headerValue(req.headers['x-goog-upload-command']).replace(/\s/g, '') !== 'upload,finalize' || headerValue(req.headers['x-goog-upload-offset']) !== '0') {
+			throw invalid('The upload needs X-Goog-Upload-Command: upload, finalize and X-Goog-Upload-Offset: 0.');
+		}
+		if (req.raw.length !== upload.length) throw invalid(`Upload length ${req.raw.length} does not match the announced ${upload.length}.`);
+		if (!readImageSize(req.raw)) throw invalid('The uploaded bytes are not an image.');
+		uploads.delete(id);
+		const name = `files/${randomBytes(6).toString('hex')}`;
+		const stored: UploadedFile = { name, uri: `${ctx.apiUrl}/google/v1beta/${name}`, mimeType: upload.mimeType, bytes: req.raw, processingPolls: settings.processingPolls };
+		files.set(name, stored);
+		return jsonAnswer(200, { file: describe(stored) }, { 'x-goog-upload-status': 'final' });
+	};
+
+	const describe = (f: UploadedFile) => ({
+		name: f.name,
+		uri: f.uri,
+		mimeType: f.mimeType,
+		sizeBytes: String(f.bytes.length),
+		state: f.processingPolls > 0 ? 'PROCESSING' : 'ACTIVE',
+	});
+
+	return {
+		files,
+		settings,
+		reset(): void {
+			files.clear();
+			uploads.clear();
+			settings.processingPolls = 0;
+		},
+		handle(req: GeminiRequest): Answer {
+			const uploadId = req.query.get('upload_id');
+			if (req.method === 'POST' && req.path === '/upload/v1beta/files' && uploadId) return finishUpload(req, uploadId);
+			checkKey(req);
+			if (req.method === 'GET' && req.path === '/v1beta/models') {
+				return jsonAnswer(200, {
+					models: [
+						...GEMINI_MODELS.map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+						{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', supportedGenerationMethods: ['generateContent'] },
+						{ name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict'] },
+					],
+				});
+			}
+			const file = /^\/v1beta\/(files\/[^/]+)$/.exec(req.path);
+			if (req.method === 'GET' && file) {
+				const stored = files.get(file[1]);
+				if (!stored) throw googleError(404, 'NOT_FOUND', `File ${file[1]} not found.`);
+				if (stored.processingPolls > 0) stored.processingPolls--;
+				return jsonAnswer(200, describe(stored));
+			}
+			if (req.method === 'POST' && req.path === '/upload/v1beta/files') return startUpload(req);
+			const call = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(req.path);
+			if (req.method === 'POST' && call) return generate(decodeURIComponent(call[1]), req);
+			throw googleError(404, 'NOT_FOUND', `Invalid URL (${req.method} ${req.path})`);
+		},
+	};
+}
+
+export type GeminiRoute = ReturnType<typeof createGeminiRoute>;
