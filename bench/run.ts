@@ -24,7 +24,7 @@ import type { ProviderDouble } from '../test/double/providerDouble';
 import { startProviderDouble } from '../test/double/providerDouble';
 import { padPng } from '../test/concurrency/bigImage';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, answerBody } from './scenarios';
+import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, answerBody, chatAnswerBody } from './scenarios';
 
 const root = path.resolve(__dirname, '..');
 const builtNode = path.join(root, 'dist', 'nodes', 'NanoBanana', 'NanoBanana.node.js');
@@ -135,6 +135,18 @@ async function main(): Promise<void> {
 		const growth = memory.peakRss - memory.baselineRss;
 		double.reset();
 
+		// 3b. Memory on a JSON route: the same inputs as base64 data URLs in a chat-completions body,
+		// the same images back as data URLs in one answer. Warm-ups get the double's own answers.
+		const chatBody = chatAnswerBody(answers);
+		double.enqueue({ status: 200, body: chatBody, headers: { 'content-type': 'application/json' }, match: (r) => r.rawBodyLength > MB });
+		process.stderr.write('bench: memory, JSON route ...\n');
+		const memoryJson = await runWorker<MemoryResult>(double, 'memoryJson');
+		const jsonSent = double.requests.find((r) => r.rawBodyLength > MB);
+		if (!jsonSent) throw new Error('memory (JSON route): the double received no large request');
+		const jsonMoved = jsonSent.rawBodyLength + chatBody.length;
+		const jsonGrowth = memoryJson.peakRss - memoryJson.baselineRss;
+		double.reset();
+
 		// 4. Cold start.
 		process.stderr.write('bench: cold require ...\n');
 		const cold = median(Array.from({ length: COLD.runs }, () => requireMs(builtNode)));
@@ -146,6 +158,7 @@ async function main(): Promise<void> {
 			['batch_c1_over_c6', batch.c1Ms / c6],
 			['overhead_node_over_plain', nodeMs / plainMs],
 			['memory_peak_over_bytes', growth / moved],
+			['memory_json_peak_over_bytes', jsonGrowth / jsonMoved],
 			['cold_require_ms', cold],
 		];
 		const rows: Row[] = [
@@ -164,6 +177,9 @@ async function main(): Promise<void> {
 			{ measure: `memory: bytes moved (${MEMORY.inputs} x ${mb(MEMORY.inputBytes)} sent, ${mb(memoryBody.length)} answer)`, value: mb(moved), goal: '' },
 			{ measure: `memory: peak RSS growth during execute() (${memory.samples} samples)`, value: mb(growth), goal: '' },
 			{ measure: 'memory_peak_over_bytes', value: fmt(growth / moved), goal: '<= 3.00' },
+			{ measure: `memory, JSON route: bytes moved (${mb(jsonSent.rawBodyLength)} request body, ${mb(chatBody.length)} answer)`, value: mb(jsonMoved), goal: '' },
+			{ measure: `memory, JSON route: peak RSS growth during execute() (${memoryJson.samples} samples)`, value: mb(jsonGrowth), goal: '' },
+			{ measure: 'memory_json_peak_over_bytes', value: fmt(jsonGrowth / jsonMoved), goal: '<= 3.00' },
 			{ measure: `cold_require_ms: fresh node -e, median of ${COLD.runs}`, value: `${fmt(cold, 1)} ms`, goal: '< 50' },
 			{ measure: 'cold: n8n-workflow alone (peer dependency)', value: `${fmt(workflowAlone, 1)} ms`, goal: '' },
 			{ measure: 'cold: node file with n8n-workflow already loaded (as inside n8n)', value: `${fmt(inHost, 1)} ms`, goal: '' },
@@ -191,6 +207,8 @@ async function main(): Promise<void> {
 				` binary mode (no disk) ${fmt(nodeDefaultMs / plainMs)}x. The node decodes the base64 once and hands that Buffer to \`prepareBinaryData\` as is.`,
 			`- Memory (${met(growth / moved, 3)}): inputs on disk are streamed into the request (form-data knows their sizes), so the growth is` +
 				' mostly the answer: its body, the text parsed from it and the decoded images.',
+			`- Memory on a JSON route (${met(jsonGrowth / jsonMoved, 3)}): the request body is built once, into one buffer, with each input's` +
+				' base64 written straight into it from the file on disk (no base64 string per image, no stringified copy of the whole body).',
 			`- Cold start (${met(cold, 50)}): \`n8n-workflow\`, the peer dependency, takes ${fmt(workflowAlone, 1)} ms to load on its own. Inside n8n` +
 				' it is already loaded: n8n points `NODE_PATH` at its own modules before it loads community nodes, so their `n8n-workflow`' +
 				` is n8n's copy, and the node file costs ${fmt(inHost, 1)} ms.`,
@@ -265,6 +283,9 @@ function writeReport(rows: Row[], figureLines: string[], notes: string[], machin
 		'  (about 6 MB of base64 each). RSS is sampled every 2 ms from the start to the end of `execute()`; the',
 		'  figure is the peak minus the RSS before the run (after warm-up runs and a forced GC), over the bytes',
 		'  moved: the input bytes the double received plus the answer body. Goal: at most 3.',
+		'- `memory_json_peak_over_bytes`: the same edit on a JSON route (OpenRouter\'s chat completions): the six',
+		'  inputs travel as base64 data URLs inside the request body and the four images come back as data URLs',
+		'  in one answer. Bytes moved: the request body the double received plus the answer body. Goal: at most 3.',
 		`- \`cold_require_ms\`: \`require()\` of \`dist/nodes/NanoBanana/NanoBanana.node.js\` in a fresh \`node -e\`,`,
 		`  timed inside that process, median of ${COLD.runs}. Goal: under 50 ms. This includes loading the`,
 		'  `n8n-workflow` peer dependency, which n8n itself has always loaded before it loads a community node;',

@@ -36,6 +36,19 @@ export const COLD = { runs: 7 };
 export const PROVIDER = 'gptGe' as const;
 export const MODEL = 'gemini-2.5-flash-image';
 
+/** The JSON route of the memory figure: chat completions (images as base64 data URLs both ways). */
+export const JSON_PROVIDER = 'openRouter' as const;
+export const JSON_MODEL = 'google/gemini-3-pro-image-preview';
+
+/** A chat-completions answer holding these images as data URLs in `message.images`. */
+export function chatAnswerBody(images: Buffer[]): Buffer {
+	return Buffer.from(
+		JSON.stringify({
+			choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '', images: images.map((b) => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${b.toString('base64')}` } })) } }],
+		}),
+	);
+}
+
 /** A gateway answer holding these images as base64, ready to be sent as is. */
 export function answerBody(images: Buffer[]): Buffer {
 	return Buffer.from(

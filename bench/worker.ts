@@ -17,7 +17,7 @@ import { runNode, shutdownN8n } from '../test/helpers/n8n';
 import { PROVIDERS } from '../nodes/NanoBanana/providers';
 import { PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX } from './scenarios';
+import { BATCH, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX } from './scenarios';
 
 /**
  * The built node (what the package ships; `npm run bench` builds first). Loaded by path: next to
@@ -27,7 +27,7 @@ const { NanoBanana } = require(path.resolve(__dirname, '..', 'dist', 'nodes', 'N
 
 const doubleUrl = process.env.BENCH_DOUBLE_URL ?? '';
 const apiKey = process.env.BENCH_API_KEY ?? '';
-const baseUrl = `${doubleUrl}/${PROVIDER_DIALECT[PROVIDER]}`;
+const baseUrlOf = (provider: keyof typeof PROVIDERS) => `${doubleUrl}/${PROVIDER_DIALECT[provider]}`;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
@@ -69,10 +69,11 @@ async function runNano(
 	hooks: ExecuteHooks = {},
 	binaryMode: 'default' | 'filesystem' = 'filesystem',
 ): Promise<RunResult> {
+	const provider = (parameters.provider ?? PROVIDER) as keyof typeof PROVIDERS;
 	const result = await runNode({
 		nodeType: timedNode(hooks),
 		parameters,
-		credentials: { [PROVIDERS[PROVIDER].credentialType]: { data: { apiKey, baseUrl } } },
+		credentials: { [PROVIDERS[provider].credentialType]: { data: { apiKey, baseUrl: baseUrlOf(provider) } } },
 		credentialTypes,
 		items,
 		binaryMode,
@@ -117,7 +118,7 @@ async function plainBatch(concurrency: number, count: number): Promise<number> {
 	const worker = async () => {
 		while (next < count) {
 			const i = next++;
-			const response = await fetch(`${baseUrl}/v1/images/generations`, {
+			const response = await fetch(`${baseUrlOf(PROVIDER)}/v1/images/generations`, {
 				method: 'POST',
 				headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
 				body: JSON.stringify({ model: MODEL, prompt: `A banana, take ${i}` }),
@@ -141,7 +142,7 @@ async function overhead(): Promise<OverheadResult> {
 	};
 	const plain = async () => {
 		const started = performance.now();
-		const response = await fetch(`${baseUrl}/v1/images/generations`, {
+		const response = await fetch(`${baseUrlOf(PROVIDER)}/v1/images/generations`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
 			body: JSON.stringify({ model: MODEL, prompt: 'A banana, take 0' }),
@@ -182,11 +183,17 @@ async function overhead(): Promise<OverheadResult> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function memory(): Promise<MemoryResult> {
-	// Warm up on small payloads: every module loaded, the engine and the multipart path run once.
-	await runNano(generate(), prompts(1));
+/**
+ * One big edit, its peak memory measured. The multipart route (V-API) asks for MEMORY.answers
+ * images with `n`; the JSON route (chat completions) sends the inputs as base64 in the body and
+ * gets the images in one answer.
+ */
+async function memory(route: 'multipart' | 'json' = 'multipart'): Promise<MemoryResult> {
+	const base = route === 'json' ? { ...generate(), provider: JSON_PROVIDER, model: JSON_MODEL } : generate({ numberOfImages: MEMORY.answers });
+	// Warm up on small payloads: every module loaded, the engine and the route's body builder run once.
+	await runNano({ ...base, options: {} }, prompts(1));
 	const small: InputItem = { json: { p: 'warm up' }, binary: { a: { data: bigPng(4096, 1), mimeType: 'image/png', fileName: 'a.png' } } };
-	await runNano({ ...generate(), operation: 'edit', imageProperties: 'a' }, [small]);
+	await runNano({ ...base, options: {}, operation: 'edit', imageProperties: 'a' }, [small]);
 
 	const names = Array.from({ length: MEMORY.inputs }, (_, i) => `image${i}`);
 	const item: InputItem = { json: { p: 'Put them all on one poster' }, binary: {} };
@@ -210,7 +217,7 @@ async function memory(): Promise<MemoryResult> {
 	const timer = setInterval(sample, MEMORY.sampleEveryMs);
 	let executeMs = 0;
 	const result = await runNano(
-		{ ...generate({ numberOfImages: MEMORY.answers }), operation: 'edit', imageProperties: names.join(',') },
+		{ ...base, operation: 'edit', imageProperties: names.join(',') },
 		[item],
 		{
 			onStart: () => {
@@ -232,8 +239,8 @@ async function memory(): Promise<MemoryResult> {
 
 async function main(): Promise<void> {
 	const task = process.argv[2];
-	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory };
-	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead or memory`);
+	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory: async () => await memory('multipart'), memoryJson: async () => await memory('json') };
+	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead, memory or memoryJson`);
 	if (!doubleUrl) throw new Error('BENCH_DOUBLE_URL is not set: run the benchmark with npm run bench');
 	try {
 		const result = await tasks[task]();

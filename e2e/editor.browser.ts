@@ -25,14 +25,21 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { nodeProperties } from '../nodes/NanoBanana/description';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
-import { CREDENTIAL_TYPE_OF, credentialsFor, loadExamples } from './lib/examples';
+import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples } from './lib/examples';
 import { ensureN8nHost, freePort, N8nInstance, OWNER, packPackage, repoRoot, setupOwner } from './lib/n8nHost';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = path.join(repoRoot, 'test-results', 'browser');
-const DIALECT = { gptGeApi: 'gptGe', tuZiApi: 'tuZi', theTurboApi: 'theTurbo', openAiCompatibleImageApi: 'openai' } as const;
+const DIALECT = DOUBLE_PREFIX_OF;
 /** The placeholder credentials of the examples (ids from examples/*.json), by provider. */
-const CREDENTIAL_ID = { gptGe: 'nbExampleGptGe01', tuZi: 'nbExampleTuZi001', theTurbo: 'nbExampleTurbo01', openAiCompatible: 'nbExampleOpenAi1' };
+const CREDENTIAL_ID = {
+	gptGe: 'nbExampleGptGe01',
+	tuZi: 'nbExampleTuZi001',
+	theTurbo: 'nbExampleTurbo01',
+	openAiCompatible: 'nbExampleOpenAi1',
+	google: 'nbExampleGoogle1',
+	openRouter: 'nbExampleOpenRtr1',
+};
 
 let double: ProviderDouble;
 let n8n: N8nInstance | undefined;
@@ -280,6 +287,21 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 	await chooseCredential('openAiCompatible');
 	await expectFields('openAiCompatible', 'edit');
 
+	// Google's Gemini API and OpenRouter take no mask either
+	for (const provider of ['google', 'openRouter'] as const) {
+		await chooseCredential(provider);
+		shown = await expectFields(provider, 'edit');
+		assert.ok(shown.includes('imageProperties') && !shown.includes('maskProperty'), `${provider} takes no mask`);
+	}
+	const ratios = page.locator('[data-test-id=parameter-input-aspectRatio]');
+	await ratios.locator('input').first().click();
+	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Match First Input Image' }).first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+	const offered = (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim());
+	await page.keyboard.press('Escape');
+	assert.ok(offered.some((t) => t.startsWith('Match First Input Image')), `Edit offers Match First Input Image: ${offered.join(' | ')}`);
+	assert.ok(offered.some((t) => t.startsWith('1:8')), `Nano Banana 2's 1:8 is offered: ${offered.join(' | ')}`);
+	await shot('03c-panel-edit-openrouter');
+
 	// back to Generate: the edit fields go away again
 	await pick(page.locator('[data-test-id=parameter-input-operation]'), /^Generate/);
 	shown = await expectFields('openAiCompatible', 'generate');
@@ -317,13 +339,18 @@ test("each saved credential's test really checks the key against the gateway's m
 	// it (POST /rest/credentials) and asks n8n to test the saved credential (POST
 	// /rest/credentials/test with its id: 2.41 requires the id, 2.8 takes it), which runs the
 	// credential type's own `test` request (GET {base}/v1/models with the Bearer key).
-	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai' } as const;
+	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai', google: 'google', openRouter: 'openRouter' } as const;
 	const types = CREDENTIAL_TYPE_OF as Record<keyof typeof dialects, string>;
+	// What each credential's test asks, and how the key travels (Google: x-goog-api-key; OpenRouter's
+	// model list needs no key, so its test asks about the key itself).
+	const testPath = (provider: keyof typeof dialects) => (provider === 'google' ? '/v1beta/models' : provider === 'openRouter' ? '/v1/key' : '/v1/models');
+	const carriesKey = (provider: keyof typeof dialects, r: { headers: Record<string, string | string[] | undefined> }, apiKey: string) =>
+		provider === 'google' ? r.headers['x-goog-api-key'] === apiKey && r.headers.authorization === undefined : r.headers.authorization === `Bearer ${apiKey}`;
 	const results: string[] = [];
 	for (const provider of Object.keys(dialects) as Array<keyof typeof dialects>) {
 		for (const [label, apiKey, baseUrl] of [
 			['right key', double.apiKey, double.baseUrlFor(dialects[provider])],
-			['right key, base URL ending in /v1/', double.apiKey, `${double.baseUrlFor(dialects[provider])}/v1/`],
+			['right key, base URL ending in /v1/', double.apiKey, `${double.baseUrlFor(dialects[provider])}${provider === 'google' ? '/v1beta/' : '/v1/'}`],
 			['wrong key', 'sk-wrong-0123456789abcdef', double.baseUrlFor(dialects[provider])],
 		] as const) {
 			const data = { apiKey, baseUrl, ...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}) };
@@ -347,11 +374,11 @@ test("each saved credential's test really checks the key against the gateway's m
 			).then((answer) => answer, (error: unknown) => ({ saved: String(error) }));
 			const testAnswer = answer as { saved: number | string; data?: { status?: string; message?: string } };
 			assert.equal(testAnswer.saved, 200, `${name}: saving the credential answered ${testAnswer.saved}`);
-			const asked = double.requests.map((r) => `${r.method} ${r.path} ${String(r.headers.authorization === `Bearer ${apiKey}`)}`);
+			const asked = double.requests.map((r) => `${r.method} ${r.path} ${String(carriesKey(provider, r, apiKey))}`);
 			results.push(`${name}: ${testAnswer.data?.status} (${testAnswer.data?.message}) ${asked.join(', ')}`);
 			assert.equal(testAnswer.data?.status, label === 'wrong key' ? 'Error' : 'OK', results.at(-1));
 			// n8n's tester sends a request once more after a 401.
-			assert.ok(asked.length >= 1 && asked.every((a) => a === 'GET /v1/models true'), results.at(-1));
+			assert.ok(asked.length >= 1 && asked.every((a) => a === `GET ${testPath(provider)} true`), results.at(-1));
 			if (label !== 'wrong key') assert.equal(asked.length, 1, results.at(-1));
 		}
 	}
@@ -394,4 +421,27 @@ test('"Execute step" in the editor makes a real image through the provider doubl
 	const canvasIcon = await imageLoaded(page.locator('[data-test-id=canvas-node] img[src*="nanoBanana"]').first());
 	assert.ok(canvasIcon.width > 0, 'the canvas icon did not load');
 	await shot('05-canvas');
+});
+
+test('the credential dialog shows each new credential with its fields', async () => {
+	// Opened the way a user opens a saved credential from the Credentials list.
+	const expected = {
+		google: ['API Key', 'Base URL'],
+		openRouter: ['API Key', 'Base URL'],
+		openAiCompatible: ['API Key', 'Base URL', 'Endpoint', 'Field Dialect'],
+	} as const;
+	for (const [provider, labels] of Object.entries(expected) as Array<[keyof typeof expected, readonly string[]]>) {
+		await page.goto(`${url}/home/credentials/${CREDENTIAL_ID[provider]}`);
+		const fields = page.locator('[data-test-id=credential-connection-parameter]');
+		await fields.first().waitFor({ timeout: 30_000 });
+		await page.waitForTimeout(300);
+		const texts = (await fields.allInnerTexts()).map((t) => t.trim());
+		for (const label of labels) assert.ok(texts.some((t) => t.startsWith(label)), `${provider}: no "${label}" field in ${JSON.stringify(texts)}`);
+		if (provider === 'google') {
+			const base = await page.locator('[data-test-id=credential-connection-parameter] [data-test-id=parameter-input-baseUrl] input').first().inputValue();
+			assert.equal(base, double.baseUrlFor('google'));
+		}
+		await shot(`06-credential-${provider}`);
+		await page.keyboard.press('Escape');
+	}
 });

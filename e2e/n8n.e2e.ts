@@ -21,9 +21,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { startProviderDouble, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
+import { startProviderDouble, type Prefix, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
 import { readImageSize } from '../test/double/images';
-import { credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
+import { DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
 import { N8nRest } from './lib/n8nRest';
 import { promptsWorkflow, webhookWorkflow } from './lib/testWorkflows';
 import {
@@ -41,11 +41,14 @@ import {
 	type OutputItem,
 } from './lib/n8nHost';
 
-const DIALECT_OF = { gptGeApi: 'gptGe', tuZiApi: 'tuZi', theTurboApi: 'theTurbo', openAiCompatibleImageApi: 'openai' } as const;
+const DIALECT_OF = DOUBLE_PREFIX_OF;
+
+/** The requests that ask for images, on every route (not model lists or uploads). */
+const isImageCall = (r: RecordedRequest) => r.path.startsWith('/v1/images/') || r.path.endsWith(':generateContent') || r.path === '/v1/chat/completions';
 
 interface Expected {
 	provider: string;
-	dialect: 'gptGe' | 'tuZi' | 'theTurbo' | 'openai';
+	dialect: Prefix;
 	operation: 'generate' | 'edit';
 	model: string;
 	/** Pixel size of every image the node must put out, and how many. */
@@ -74,6 +77,33 @@ const SAMPLE = { w: 512, h: 512, type: 'image/png' };
 
 /** Per example file, per Nano Banana node name. */
 const EXPECTED: Record<string, Record<string, Expected>> = {
+	'generate-google-gemini-strip-banner': {
+		'Strip banner 8:1': {
+			provider: 'google', dialect: 'google', operation: 'generate', model: 'gemini-3.1-flash-image-preview',
+			size: [3072, 384], count: 1, aspectRatio: '8:1', resolution: '1K', property: 'data', viaUrl: false,
+			request: (req) => {
+				assert.equal(req.path, '/v1beta/models/gemini-3.1-flash-image-preview:generateContent');
+				assert.equal(req.headers['x-goog-api-key'], double.apiKey);
+				assert.equal(req.headers.authorization, undefined);
+				assert.deepEqual(req.json?.generationConfig, { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '8:1', imageSize: '1K' } });
+			},
+		},
+	},
+	'edit-openrouter-restyle-same-shape': {
+		'Restyle, same shape': {
+			provider: 'openRouter', dialect: 'openRouter', operation: 'edit', model: 'google/gemini-2.5-flash-image',
+			size: [1024, 1024], count: 1, aspectRatio: '1:1', resolution: 'auto', property: 'data', viaUrl: false,
+			request: (req) => {
+				assert.equal(req.path, '/v1/chat/completions');
+				assert.equal(req.headers.authorization, `Bearer ${double.apiKey}`);
+				assert.deepEqual(req.json?.modalities, ['image', 'text']);
+				assert.deepEqual(req.json?.image_config, { aspect_ratio: '1:1' });
+				const content = (req.json?.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>)[0].content;
+				assert.deepEqual(content.map((p) => p.type), ['text', 'image_url']);
+				assert.match(String(content[1].image_url?.url), /^data:image\/png;base64,iVBOR/);
+			},
+		},
+	},
 	'generate-v-api-product-shot': {
 		'Product shot 1:1': {
 			provider: 'gptGe', dialect: 'gptGe', operation: 'generate', model: 'nano-banana',
@@ -224,6 +254,7 @@ test('every example workflow has expectations, and every expectation a workflow'
 	const providers = new Set(Object.values(EXPECTED).flatMap((e) => Object.values(e).map((x) => `${x.provider}/${x.operation}`)));
 	for (const p of ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'])
 		for (const op of ['generate', 'edit']) assert.ok(providers.has(`${p}/${op}`), `no ${op} example for ${p}`);
+	for (const p of ['google', 'openRouter']) assert.ok([...providers].some((x) => x.startsWith(`${p}/`)), `no example for ${p}`);
 });
 
 for (const mode of host.binaryModes) {
@@ -255,7 +286,7 @@ for (const mode of host.binaryModes) {
 				assertRunSucceeded(run);
 
 				// What the double received, in order: one request per Nano Banana node here.
-				const apiRequests = double.requests.filter((r) => r.path.startsWith('/v1/images/'));
+				const apiRequests = double.requests.filter(isImageCall);
 				assert.equal(apiRequests.length, nodes.length, `requests: ${apiRequests.map((r) => r.dialect + r.path).join(', ')}`);
 
 				const bytesByNode = new Map<string, Buffer[]>();
@@ -263,9 +294,14 @@ for (const mode of host.binaryModes) {
 					const want = EXPECTED[example.file][node.name];
 					const req = apiRequests[i];
 					assert.equal(req.dialect, want.dialect);
-					assert.equal(req.headers.authorization, `Bearer ${double.apiKey}`);
-					if (req.json) assert.equal(req.json.model, want.model);
-					else assert.equal(fields(req).model, want.model);
+					if (want.dialect === 'google') {
+						// Google names the model in the path and takes the key in its own header.
+						assert.ok(req.path.startsWith(`/v1beta/models/${want.model}:`), req.path);
+					} else {
+						assert.equal(req.headers.authorization, `Bearer ${double.apiKey}`);
+						if (req.json) assert.equal(req.json.model, want.model);
+						else assert.equal(fields(req).model, want.model);
+					}
 					want.request(req);
 
 					const items = nodeItems(run.result, node.name);

@@ -31,8 +31,8 @@ import { OpenAiCompatibleImageApi } from '../credentials/OpenAiCompatibleImageAp
 import { TheTurboApi } from '../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../credentials/TuZiApi.credentials';
 import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/providers';
-import { startProviderDouble, type Dialect, type ProviderDouble } from '../test/double/providerDouble';
-import { CREDENTIAL_TYPE_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
+import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
+import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';
 import { caption } from './caption';
 
@@ -47,12 +47,7 @@ const DEFAULT_BASE_URL = Object.fromEntries(
 		return [p, typeof value === 'string' && value !== '' ? value : undefined];
 	}),
 ) as Record<Provider, string | undefined>;
-const DOUBLE_DIALECT: Record<CredentialType, Dialect> = {
-	gptGeApi: 'gptGe',
-	tuZiApi: 'tuZi',
-	theTurboApi: 'theTurbo',
-	openAiCompatibleImageApi: 'openai',
-};
+const DOUBLE_DIALECT = DOUBLE_PREFIX_OF;
 
 const outDir = path.join(repoRoot, 'out', 'demo');
 const say = (line = '') => process.stdout.write(`${line}\n`);

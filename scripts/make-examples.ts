@@ -23,6 +23,8 @@ export const EXAMPLE_CREDENTIALS = {
 	tuZiApi: { id: 'nbExampleTuZi001', name: 'Tu-zi account' },
 	theTurboApi: { id: 'nbExampleTurbo01', name: 'TheTurbo account' },
 	openAiCompatibleImageApi: { id: 'nbExampleOpenAi1', name: 'OpenAI-compatible image gateway' },
+	googleGeminiImageApi: { id: 'nbExampleGoogle1', name: 'Google Gemini API account' },
+	openRouterImageApi: { id: 'nbExampleOpenRtr1', name: 'OpenRouter account' },
 } as const;
 
 
@@ -338,6 +340,32 @@ export function buildExamples(): Record<string, Workflow> {
 				aspectRatio: '4:5',
 				resolution: 'auto',
 				options: { numberOfImages: 2, responseFormat: 'b64_json' },
+			}),
+		])),
+		'generate-google-gemini-strip-banner': chain('nbExGenerateGoogle', 'Nano Banana: 8:1 website strip banner with Nano Banana 2 (Google Gemini API)', laidOut([
+			trigger(),
+			nanoBanana(1, 'Strip banner 8:1', 0, {
+				provider: 'google',
+				operation: 'generate',
+				model: 'gemini-3.1-flash-image-preview',
+				prompt: `Generate a very wide website strip banner photo: a row of ${MUG}s on a light oak shelf, soft morning light, calm Scandinavian kitchen, empty wall above for text.`,
+				aspectRatio: '8:1',
+				resolution: '1K',
+				options: { includeText: true },
+			}),
+		])),
+		'edit-openrouter-restyle-same-shape': chain('nbExEditOpenRouter', 'Nano Banana: restyle a product photo in its own shape (OpenRouter)', laidOut([
+			trigger(),
+			sampleImagesNode('Sample product photo', [product]),
+			nanoBanana(2, 'Restyle, same shape', 0, {
+				provider: 'openRouter',
+				operation: 'edit',
+				model: 'google/gemini-2.5-flash-image',
+				prompt: "Edit this product photo into a warm watercolour illustration on textured paper. Keep the mug's shape and colour.",
+				imageProperties: 'data',
+				aspectRatio: 'matchInput',
+				resolution: 'auto',
+				options: {},
 			}),
 		])),
 		'edit-v-api-new-scene': chain('nbExEditGptGe', 'Nano Banana: put a product photo in a new scene, 4:3 (V-API)', laidOut([

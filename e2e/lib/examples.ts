@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
+import type { Prefix } from '../../test/double/providerDouble';
 import type { CredentialToImport } from './n8nHost';
 import { repoRoot } from './n8nHost';
 
@@ -52,7 +53,17 @@ export function nanoBananaNodes(workflow: ExampleWorkflow): ExampleNode[] {
 	return workflow.nodes.filter((n) => n.type === NODE_TYPE);
 }
 
-export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi';
+export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi' | 'googleGeminiImageApi' | 'openRouterImageApi';
+
+/** The provider double's route for each credential type (where tests point its Base URL). */
+export const DOUBLE_PREFIX_OF: Record<CredentialType, Prefix> = {
+	gptGeApi: 'gptGe',
+	tuZiApi: 'tuZi',
+	theTurboApi: 'theTurbo',
+	openAiCompatibleImageApi: 'openai',
+	googleGeminiImageApi: 'google',
+	openRouterImageApi: 'openRouter',
+};
 
 /** The credential type of each provider, as the node describes it. */
 export const CREDENTIAL_TYPE_OF = Object.fromEntries(
