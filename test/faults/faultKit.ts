@@ -196,7 +196,7 @@ export function seededRandom(seed: number): () => number {
 // ---------------------------------------------------------------------------------------------
 
 export interface FigureRow {
-	section: 'item' | 'batch';
+	section: 'item' | 'batch' | 'route';
 	fault: string;
 	operation: string;
 	options: string;
@@ -281,6 +281,17 @@ only http, https and data links are followed.
 ## One fault, one item
 
 ${table('item')}
+
+## Every route
+
+The same kind of faults on the other wire formats, for Generate, with a clean item next to the
+faulted one under Continue On Fail: Google's Gemini API (\`google\`, \`gemini-2.5-flash-image\`),
+OpenRouter (\`openRouter\`, \`google/gemini-2.5-flash-image\`) and an OpenAI-compatible gateway
+on its chat-completions endpoint (\`gemini-3-pro-image-preview\`). Google's errors are its own
+\`{"error": {"code", "message", "status"}}\` bodies (a 429 with a \`RetryInfo\` of 0 s); the chat
+routes' are OpenAI-style with \`Retry-After: 0\`. A safety block or a refusal is never retried.
+
+${table('route')}
 
 ## Batches
 

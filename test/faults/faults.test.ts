@@ -101,8 +101,17 @@ function inputItems(op: Op, prompts: string[]): InputItem[] {
 	return prompts.map((prompt) => (op === 'edit' ? { json: { prompt }, binary: INPUT.binary } : { json: { prompt } }));
 }
 
-const promptOf = (r: RecordedRequest): string | undefined =>
-	(typeof r.json?.prompt === 'string' ? r.json.prompt : undefined) ?? r.fields?.prompt?.[0];
+/** The prompt a request carries, on every wire format (Images JSON or multipart, Gemini parts, chat messages). */
+const promptOf = (r: RecordedRequest): string | undefined => {
+	if (typeof r.json?.prompt === 'string') return r.json.prompt;
+	if (r.fields?.prompt) return r.fields.prompt[0];
+	const parts = (r.json?.contents as Array<{ parts?: Array<{ text?: unknown }> }> | undefined)?.[0]?.parts;
+	if (parts && typeof parts[0]?.text === 'string') return parts[0].text;
+	const content = (r.json?.messages as Array<{ content?: unknown }> | undefined)?.[0]?.content;
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content) && typeof content[0]?.text === 'string') return content[0].text as string;
+	return undefined;
+};
 
 /** Scripted answers for the requests of one item only (by its prompt), in order. */
 function forPrompt(prompt: string, responses: ScriptedResponse[]): ScriptedResponse[] {
@@ -605,6 +614,127 @@ for (const c of cases) for (const op of c.ops ?? OPS) expectedRows.push(`${c.id}
 describe.each(OPS)('%s, one fault at a time', (op) => {
 	test.each(cases.filter((c) => (c.ops ?? OPS).includes(op)).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
 		await runCase(c, op);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every route: the same kinds of faults on Google's Gemini API and on chat completions
+// ---------------------------------------------------------------------------------------------
+
+interface RouteFault {
+	id: string;
+	fault: string;
+	options?: IDataObject;
+	script: () => ScriptedResponse[];
+	expect: { outcome: 'image' | 'error'; message?: RegExp; requests: number; downloads?: number };
+}
+
+const ROUTES = [
+	{ id: 'google', name: 'Google Gemini API', provider: 'google', model: 'gemini-2.5-flash-image', credential: {} },
+	{ id: 'openRouter', name: 'OpenRouter', provider: 'openRouter', model: 'google/gemini-2.5-flash-image', credential: {} },
+	{ id: 'chat', name: 'gateway chat completions', provider: 'openAiCompatible', model: 'gemini-3-pro-image-preview', credential: { endpoint: 'chatCompletions' } },
+] as const;
+
+const googleBody = (code: number, status: string, message: string, details?: unknown[]) => ({ error: { code, message, status, ...(details ? { details } : {}) } });
+const chatWords = (content: string): ScriptedResponse => ({ status: 200, body: { choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] } });
+const geminiWords = (text: string): ScriptedResponse => ({ status: 200, body: { candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }] } });
+const dataUrl = () => `data:image/png;base64,${encodePng(48, 32, 5).toString('base64')}`;
+
+function routeFaults(route: (typeof ROUTES)[number]): RouteFault[] {
+	const google = route.id === 'google';
+	const overloaded = (): ScriptedResponse =>
+		google
+			? { status: 503, body: googleBody(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.') }
+			: { status: 503, headers: RA0, body: { error: { code: 503, message: 'The model is overloaded. Please try again later.' } } };
+	const faults: RouteFault[] = [
+		{
+			id: 'rate-limited',
+			fault: google ? '429 RESOURCE_EXHAUSTED with RetryInfo 0s, once' : '429 rate limited, once',
+			script: () => [
+				google
+					? { status: 429, body: googleBody(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0s' }]) }
+					: { status: 429, headers: RA0, body: { error: { code: 429, message: 'Rate limit exceeded: google/gemini-2.5-flash-image' } } },
+			],
+			expect: { outcome: 'image', requests: 2 },
+		},
+		{
+			id: 'overloaded',
+			fault: '503 "The model is overloaded", every time',
+			options: { maxRetries: 1 },
+			script: () => [overloaded(), overloaded()],
+			expect: { outcome: 'error', message: /answered 503: The model is overloaded\. Please try again later\./, requests: 2 },
+		},
+		{
+			id: 'safety',
+			fault: google ? 'finishReason IMAGE_SAFETY, no image' : 'finish_reason content_filter, no image',
+			script: () => [
+				google
+					? { status: 200, body: { candidates: [{ finishReason: 'IMAGE_SAFETY', finishMessage: 'Unable to show the generated image.' }] } }
+					: { status: 200, body: { choices: [{ index: 0, finish_reason: 'content_filter', message: { role: 'assistant', content: '' } }] } },
+			],
+			expect: { outcome: 'error', message: google ? /made no image: IMAGE_SAFETY/ : /made no image: content_filter/, requests: 1 },
+		},
+		{
+			id: 'markdown',
+			fault: 'the image as a markdown link in the text',
+			script: () => [(google ? geminiWords : chatWords)(`Here you go: ![image](${cdn.url}/route-${route.id}.png)`)],
+			expect: { outcome: 'image', requests: 1, downloads: 1 },
+		},
+		{
+			id: 'data-url',
+			fault: 'the image as a data URL in the text',
+			script: () => [(google ? geminiWords : chatWords)(`Here you go: ${dataUrl()}`)],
+			expect: { outcome: 'image', requests: 1 },
+		},
+	];
+	if (google) {
+		faults.splice(3, 0, {
+			id: 'block-reason',
+			fault: 'promptFeedback.blockReason SAFETY (prompt blocked)',
+			script: () => [{ status: 200, body: { promptFeedback: { blockReason: 'SAFETY' } } }],
+			expect: { outcome: 'error', message: /made no image: prompt blocked \(SAFETY\)/, requests: 1 },
+		});
+	}
+	return faults;
+}
+
+const routeCases = ROUTES.flatMap((route) => routeFaults(route).map((f) => ({ route, f })));
+for (const { route, f } of routeCases) expectedRows.push(`route-${route.id}-${f.id}:generate`);
+
+describe('every route, one fault at a time', () => {
+	test.each(routeCases.map((c) => [`${c.route.id} ${c.f.id}`, c] as const))('%s', async (_id, { route, f }) => {
+		double.enqueue(...forPrompt(FAULTED, f.script()));
+		const params: INodeParameters = { provider: route.provider, operation: 'generate', model: route.model, prompt: '={{ $json.prompt }}', options: { concurrency: 1, ...f.options } };
+		const result = await runNanoBanana(double, params, { items: inputItems('generate', [FAULTED, CLEAN]), continueOnFail: true, credential: { ...route.credential } });
+		expectNoKey(result);
+		expectNoKeyElsewhere();
+		const faulted = result.items.filter((i) => (i.pairedItem as { item: number }).item === 0);
+		const clean = result.items.filter((i) => (i.pairedItem as { item: number }).item === 1);
+		expect(clean).toHaveLength(1);
+		expect(readImageInfoOf(clean[0])).toBeDefined();
+		expect(faulted).toHaveLength(1);
+		const [item] = faulted;
+		if (f.expect.outcome === 'image') {
+			expect(item.json.error).toBeUndefined();
+			expect(readImageInfoOf(item)).toBeDefined();
+		} else {
+			expect(item.binary).toEqual({});
+			expect(String(item.json.error)).toMatch(f.expect.message as RegExp);
+		}
+		const requests = faultedRequests();
+		expect(requests).toHaveLength(f.expect.requests);
+		expect(downloadsSeen()).toBe(f.expect.downloads ?? 0);
+		const error = f.expect.outcome === 'error' ? { message: String(item.json.error), description: item.json.description as string | undefined } : undefined;
+		rows.set(`route-${route.id}-${f.id}:generate`, {
+			section: 'route',
+			fault: `${route.name}: ${f.fault}`,
+			operation: 'generate',
+			options: optionsText(f.options),
+			outcome: outcomeText({ id: f.id, fault: f.fault, expect: { outcome: f.expect.outcome, requests: f.expect.requests } }, requests.length, error),
+			requests: String(requests.length),
+			downloads: String(f.expect.downloads ?? 0),
+			continueOnFail: 'clean item: its image',
+		});
 	});
 });
 
