@@ -7,15 +7,16 @@
  *                                package, the example workflows and ready credentials; Ctrl-C ends
  *
  * Without settings it calls the provider double (test/double), a local imitation of the four
- * gateways whose pictures show the prompt's first words and their pixel size, so the result of
+ * gateways, Google's Gemini API and OpenRouter, whose pictures show the prompt's first words and their pixel size, so the result of
  * every ratio and resolution setting can be seen. With these variables it calls a real gateway
  * (and is billed for it):
  *
- *   NANO_BANANA_PROVIDER   gptGe | tuZi | theTurbo | openAiCompatible
+ *   NANO_BANANA_PROVIDER   gptGe | tuZi | theTurbo | openAiCompatible | google | openRouter
  *   NANO_BANANA_API_KEY    the gateway's API key
  *   NANO_BANANA_BASE_URL   optional: the gateway address (default: the provider's documented host;
  *                          required for openAiCompatible)
  *   NANO_BANANA_DIALECT    optional, openAiCompatible only: openai | gptGe | tuZi | theTurbo
+ *   NANO_BANANA_ENDPOINT   optional, openAiCompatible only: images (default) | chatCompletions
  *   NANO_BANANA_MODEL      optional: a model id to use in every example instead of its own
  *   N8N_DEMO_PORT          optional, --editor only: the editor's port (default 5678)
  *
@@ -26,7 +27,9 @@ import path from 'node:path';
 
 import type { ICredentialType } from 'n8n-workflow';
 
+import { GoogleGeminiImageApi } from '../credentials/GoogleGeminiImageApi.credentials';
 import { GptGeApi } from '../credentials/GptGeApi.credentials';
+import { OpenRouterImageApi } from '../credentials/OpenRouterImageApi.credentials';
 import { OpenAiCompatibleImageApi } from '../credentials/OpenAiCompatibleImageApi.credentials';
 import { TheTurboApi } from '../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../credentials/TuZiApi.credentials';
@@ -36,10 +39,10 @@ import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nan
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';
 import { caption } from './caption';
 
-const PROVIDERS = ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'] as const;
+const PROVIDERS = ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible', 'google', 'openRouter'] as const;
 type Provider = (typeof PROVIDERS)[number];
 /** Each provider's documented host: the Base URL default of its credential type. */
-const CREDENTIAL_CLASSES: ICredentialType[] = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi()];
+const CREDENTIAL_CLASSES: ICredentialType[] = [new GptGeApi(), new TuZiApi(), new TheTurboApi(), new OpenAiCompatibleImageApi(), new GoogleGeminiImageApi(), new OpenRouterImageApi()];
 const DEFAULT_BASE_URL = Object.fromEntries(
 	PROVIDERS.map((p) => {
 		const type = CREDENTIAL_CLASSES.find((c) => c.name === NODE_PROVIDERS[p].credentialType);
@@ -57,6 +60,7 @@ interface RealGateway {
 	apiKey: string;
 	baseUrl: string;
 	dialect: string;
+	endpoint: string;
 	model?: string;
 }
 
@@ -71,7 +75,7 @@ function realGateway(): RealGateway | undefined {
 	const p = provider as Provider;
 	const baseUrl = process.env.NANO_BANANA_BASE_URL?.trim() || DEFAULT_BASE_URL[p];
 	if (!baseUrl) throw new Error('Set NANO_BANANA_BASE_URL: an OpenAI-compatible gateway has no default address.');
-	return { provider: p, apiKey, baseUrl, dialect: process.env.NANO_BANANA_DIALECT?.trim() || 'openai', model: process.env.NANO_BANANA_MODEL?.trim() || undefined };
+	return { provider: p, apiKey, baseUrl, dialect: process.env.NANO_BANANA_DIALECT?.trim() || 'openai', endpoint: process.env.NANO_BANANA_ENDPOINT?.trim() || 'images', model: process.env.NANO_BANANA_MODEL?.trim() || undefined };
 }
 
 function providerOf(example: Example): string {
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
 	const allCredentials = credentialsFor(loadExamples(), (type) => {
 		if (real) {
 			if (CREDENTIAL_TYPE_OF[real.provider] !== type) return { apiKey: 'not-set', baseUrl: DEFAULT_BASE_URL[providerFor(type)] ?? 'https://example.invalid' };
-			return { apiKey: real.apiKey, baseUrl: real.baseUrl, ...(type === 'openAiCompatibleImageApi' ? { dialect: real.dialect } : {}) };
+			return { apiKey: real.apiKey, baseUrl: real.baseUrl, ...(type === 'openAiCompatibleImageApi' ? { dialect: real.dialect, endpoint: real.endpoint } : {}) };
 		}
 		return {
 			apiKey: double!.apiKey,
