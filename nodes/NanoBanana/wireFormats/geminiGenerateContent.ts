@@ -26,6 +26,8 @@ function readGeminiAnswer(body: unknown): GatewayAnswer {
 		if (str(body)) answer.texts.push(body as string);
 		return answer;
 	}
+	// Google sends no creation time: the answer's arrival is when the image was made.
+	answer.created = Math.floor(Date.now() / 1000);
 	if (isObject(body.usageMetadata)) answer.usage = body.usageMetadata as IDataObject;
 	const candidates = Array.isArray(body.candidates) ? body.candidates : [];
 	for (const candidate of candidates) {
