@@ -43,7 +43,8 @@ export function headerValue(v: string | string[] | undefined): string {
 	return Array.isArray(v) ? v.join(', ') : (v ?? '');
 }
 
-/** The ratio table at 1K (seeds 000/001), with Gemini 3.1 Flash Image's extra ratios (ROUTES.md). */
+/** The ratio table at 1K (seeds 000/001), with Gemini 3.1 Flash Image's extra ratios (ROUTES.md). Written from
+ * the documents, not imported from nodes/: the double must not agree with the node by construction. */
 export const GEMINI_RATIOS: Readonly<Record<string, readonly [number, number]>> = {
 	'1:1': [1024, 1024],
 	'2:3': [832, 1248],

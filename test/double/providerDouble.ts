@@ -67,7 +67,7 @@ import { createChatRoute, openRouterModels } from './chatRoute';
 import type { Answer } from './doubleKit';
 import type { GeminiRoute } from './geminiRoute';
 import { createGeminiRoute } from './geminiRoute';
-import { HttpError, headerValue, jsonAnswer, nextSeed, nowSeconds } from './doubleKit';
+import { EXTRA_RATIOS, GEMINI_RATIOS, HttpError, headerValue, jsonAnswer, nextSeed, nowSeconds } from './doubleKit';
 import { encodeJpeg, encodePng, readImageSize } from './images';
 
 export type Dialect = 'gptGe' | 'tuZi' | 'theTurbo' | 'openai';
@@ -157,19 +157,10 @@ export const MODELS: Readonly<Record<Dialect, readonly string[]>> = {
 	tuZi: ['gemini-3-pro-image-preview', 'gemini-3-pro-image-preview-hd'],
 };
 
-/** Ratio table of seeds 000/001, at 1K. */
-export const RATIOS: Readonly<Record<string, readonly [number, number]>> = {
-	'1:1': [1024, 1024],
-	'2:3': [832, 1248],
-	'3:2': [1248, 832],
-	'3:4': [864, 1184],
-	'4:3': [1184, 864],
-	'4:5': [896, 1152],
-	'5:4': [1152, 896],
-	'9:16': [768, 1344],
-	'16:9': [1344, 768],
-	'21:9': [1536, 672],
-};
+/** Ratio table of seeds 000/001, at 1K: the image gateways' ratios (without Gemini 3.1's extras). */
+export const RATIOS: Readonly<Record<string, readonly [number, number]>> = Object.fromEntries(
+	Object.entries(GEMINI_RATIOS).filter(([ratio]) => !EXTRA_RATIOS.includes(ratio)),
+);
 
 const MAX_SIDE = 8192;
 const MAX_PIXELS = 17_000_000;
