@@ -1,9 +1,13 @@
 /**
  * Caps the gateway requests in flight across all items of one execution, and lets a 429
  * slow the whole batch down: while the gate is paused no request starts, so workers do
- * not each hammer a gateway that has just said "too many requests".
+ * not each hammer a gateway that has just said "too many requests". The cap adapts
+ * (adaptiveSlots.ts): a 429 shrinks it, success grows it back. With an account gate (the
+ * credential's Max Requests in Flight), a request also needs a slot there, shared with every
+ * execution on that credential; then 429s shrink the account's limit, and pause all of them.
  */
-import { abortableWait, cancelledError } from './hostCompat';
+import type { SlotOutcome, SlotTicket } from './adaptiveSlots';
+import { AdaptiveSlots } from './adaptiveSlots';
 
 /** A request that never started: an earlier item had failed and stopped the node. */
 export class GateClosedError extends Error {
@@ -13,19 +17,23 @@ export class GateClosedError extends Error {
 	}
 }
 
-interface Waiter {
-	itemIndex: number;
-	wake: () => void;
-	fail: (error: Error) => void;
-}
-
-/** What every view of one gate shares: the slots, the queue, the pause. */
+/** What every view of one execution's gate shares: the slots and the item the batch failed at. */
 interface GateState {
-	active: number;
-	waiting: Waiter[];
-	pausedUntil: number;
+	slots: AdaptiveSlots;
 	/** Items from this index on start no new request: the batch has failed there. */
 	stopFrom: number;
+}
+
+/** Who waits in a queue: an item of one execution (the account's queue holds many executions). */
+interface Tag {
+	state: GateState;
+	itemIndex: number;
+}
+
+/** The slots one request holds while it runs. */
+export interface GateTicket {
+	own: SlotTicket;
+	account?: SlotTicket;
 }
 
 export class RequestGate {
@@ -33,29 +41,46 @@ export class RequestGate {
 
 	/**
 	 * `itemIndex` is the item this view of the gate sends for (-1: none); the views `forItem`
-	 * makes share one set of slots, one queue and one pause.
+	 * makes share one set of slots and one pause.
 	 */
 	constructor(
-		readonly limit: number,
+		limit: number,
 		readonly itemIndex = -1,
 		state?: GateState,
+		private readonly account?: AdaptiveSlots,
 	) {
-		this.state = state ?? { active: 0, waiting: [], pausedUntil: 0, stopFrom: Infinity };
+		this.state = state ?? { slots: new AdaptiveSlots(limit), stopFrom: Infinity };
+	}
+
+	/** The Concurrency the user set (the most requests in flight the execution ever has). */
+	get limit(): number {
+		return this.state.slots.ceiling;
 	}
 
 	/** The same gate, for the requests of one item. */
 	forItem(itemIndex: number): RequestGate {
-		return new RequestGate(this.limit, itemIndex, this.state);
+		return new RequestGate(this.limit, itemIndex, this.state, this.account);
 	}
 
-	/** Requests in flight right now. */
+	/** The same gate, its requests also held to the account's slots. */
+	withAccount(account: AdaptiveSlots | undefined): RequestGate {
+		return new RequestGate(this.limit, this.itemIndex, this.state, account);
+	}
+
+	/** Requests of this execution in flight right now. */
 	get inFlight(): number {
-		return this.state.active;
+		return this.state.slots.inFlight;
 	}
 
-	/** Hold no new request before `ms` from now (the longest pause asked for wins). */
+	/** The execution's limit right now (below Concurrency after 429s). */
+	get currentLimit(): number {
+		return this.state.slots.limit;
+	}
+
+	/** Hold no new request before `ms` from now, in this execution and on the account. */
 	pause(ms: number): void {
-		this.state.pausedUntil = Math.max(this.state.pausedUntil, Date.now() + ms);
+		this.state.slots.pause(ms);
+		this.account?.pause(ms);
 	}
 
 	/**
@@ -66,82 +91,55 @@ export class RequestGate {
 	stopFrom(itemIndex: number): void {
 		const state = this.state;
 		state.stopFrom = Math.min(state.stopFrom, itemIndex);
-		const queued = state.waiting.splice(0);
-		for (const waiter of queued) {
-			if (waiter.itemIndex >= state.stopFrom) waiter.fail(new GateClosedError());
-			else state.waiting.push(waiter);
+		const later = (tag: unknown) => (tag as Tag | undefined)?.state === state && (tag as Tag).itemIndex >= state.stopFrom;
+		state.slots.turnAway(later, () => new GateClosedError());
+		this.account?.turnAway(later, () => new GateClosedError());
+	}
+
+	/** Wait for a slot (the execution's, then the account's) and for any pause to end. */
+	async acquire(signal?: AbortSignal): Promise<GateTicket> {
+		const tag: Tag = { state: this.state, itemIndex: this.itemIndex };
+		const stopped = () => (this.itemIndex >= this.state.stopFrom ? new GateClosedError() : undefined);
+		const own = await this.state.slots.take(signal, tag, stopped);
+		if (!this.account) return { own };
+		try {
+			return { own, account: await this.account.take(signal, tag, stopped) };
+		} catch (error) {
+			this.state.slots.give(own, 'failed');
+			// n8n's cancellation, or the batch's stop: they must reach the node as they are.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
 		}
 	}
 
-	/** Run `task` as one request: waits for a free slot and for any pause to end. */
+	/** Give the slots back with what became of the request: a 429 shrinks the account's limit when there is one, else the execution's. */
+	release(ticket: GateTicket, outcome: SlotOutcome): void {
+		if (ticket.account && this.account) {
+			this.account.give(ticket.account, outcome);
+			this.state.slots.give(ticket.own, outcome === 'rateLimited' ? 'failed' : outcome);
+		} else {
+			this.state.slots.give(ticket.own, outcome);
+		}
+	}
+
+	/**
+	 * Whether a 429 on this request may be of our own making: it was sent while the limit could
+	 * still shrink. Such a 429 does not count against Max Retries (the gateway billed nothing).
+	 */
+	couldShrink(ticket: GateTicket): boolean {
+		return (ticket.account ?? ticket.own).limitAtSend > 1;
+	}
+
+	/** Run `task` as one request: waits for a slot and for any pause to end. */
 	async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-		await this.acquire(signal);
+		const ticket = await this.acquire(signal);
+		let outcome: SlotOutcome = 'failed';
 		try {
-			return await task();
+			const result = await task();
+			outcome = 'ok';
+			return result;
 		} finally {
-			this.release();
+			this.release(ticket, outcome);
 		}
-	}
-
-	private async acquire(signal?: AbortSignal): Promise<void> {
-		const state = this.state;
-		let queued = false;
-		for (;;) {
-			if (this.itemIndex >= state.stopFrom) {
-				// Woken for a free slot it will not use: hand the turn on to the next in line.
-				if (queued) this.wakeNext();
-				throw new GateClosedError();
-			}
-			const pause = state.pausedUntil - Date.now();
-			if (pause > 0) {
-				await abortableWait(pause, signal);
-				continue;
-			}
-			if (state.active < this.limit) {
-				state.active++;
-				return;
-			}
-			await this.queue(queued, signal);
-			queued = true;
-		}
-	}
-
-	/** Wait in line for a slot; a cancelled execution leaves the line at once. */
-	private async queue(again: boolean, signal?: AbortSignal): Promise<void> {
-		const state = this.state;
-		if (signal?.aborted) throw cancelledError();
-		let onAbort: (() => void) | undefined;
-		try {
-			await new Promise<void>((wake, fail) => {
-				const waiter: Waiter = { itemIndex: this.itemIndex, wake, fail };
-				// Woken but beaten to the slot: back to the head of the queue, keeping its turn.
-				if (again) state.waiting.unshift(waiter);
-				else state.waiting.push(waiter);
-				if (signal) {
-					onAbort = () => {
-						const at = state.waiting.indexOf(waiter);
-						if (at >= 0) state.waiting.splice(at, 1);
-						fail(cancelledError());
-					};
-					signal.addEventListener('abort', onAbort, { once: true });
-				}
-			});
-		} finally {
-			if (signal && onAbort) signal.removeEventListener('abort', onAbort);
-		}
-	}
-
-	private release(): void {
-		this.state.active--;
-		this.wakeNext();
-	}
-
-	private wakeNext(): void {
-		const state = this.state;
-		if (state.active >= this.limit) return;
-		const next = state.waiting.shift();
-		// Woken on the next turn of the event loop, once the request that just ended has been
-		// dealt with: if it failed the batch, the next one knows before it starts.
-		if (next) setImmediate(next.wake);
 	}
 }

@@ -11,6 +11,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { GatewayAnswer } from './gatewayAnswer';
 import { providerMessage, tidyText } from './gatewayAnswer';
 import { abortableWait } from './hostCompat';
+import type { SlotOutcome } from './adaptiveSlots';
 import type { RequestGate } from './requestGate';
 import {
 	RETRYABLE_STATUS,
@@ -95,7 +96,15 @@ interface RetryFacts {
 	/** The gateway's Retry-After, when it sent one. */
 	retryAfterMs?: number;
 	status?: number;
+	/**
+	 * A 429 sent while the gate's limit could still shrink: our own concurrency may have caused it,
+	 * the gateway billed nothing, and it does not count against Max Retries.
+	 */
+	free?: boolean;
 }
+
+/** Free retries (429s while the limit shrinks) one request may take on top of Max Retries. */
+const MAX_FREE_RETRIES = 10;
 
 /** Kept beside the NodeApiError an attempt ends with; an error without an entry is never retried. */
 const retryFacts = new WeakMap<NodeApiError, RetryFacts>();
@@ -181,13 +190,16 @@ async function withRetries<T>(
 	onWait?: (facts: RetryFacts, delayMs: number) => void,
 ): Promise<T> {
 	const signal = scope.ctx.getExecutionCancelSignal?.();
+	let counted = 0;
+	let free = 0;
 	for (let n = 0; ; n++) {
 		await abortableWait(0, signal);
 		try {
 			return await attempt(signal);
 		} catch (error) {
 			const facts = error instanceof NodeApiError ? retryFacts.get(error) : undefined;
-			if (!facts || !facts.retryable || n >= scope.s.maxRetries || signal?.aborted) {
+			const freeRetry = facts?.free === true && free < MAX_FREE_RETRIES;
+			if (!facts || !facts.retryable || (!freeRetry && counted >= scope.s.maxRetries) || signal?.aborted) {
 				const note = facts ? afterRetries(n + 1) : undefined;
 				if (note) (error as NodeApiError).description = joinHints((error as NodeApiError).description ?? undefined, note);
 				// Already a NodeApiError with the item and the gateway's words, or n8n's own
@@ -195,10 +207,37 @@ async function withRetries<T>(
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;
 			}
+			if (freeRetry) free++;
+			else counted++;
 			const delay = facts.retryAfterMs ?? backoffDelay(n);
 			onWait?.(facts, delay);
 			await abortableWait(delay, signal);
 		}
+	}
+}
+
+/**
+ * One attempt through the gate: it takes a slot (the execution's, and the account's when the
+ * credential caps it), and gives it back with what happened, so that a 429 shrinks the limit.
+ */
+async function gated<T>(gate: RequestGate, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+	const ticket = await gate.acquire(signal);
+	let outcome: SlotOutcome = 'failed';
+	try {
+		const result = await attempt();
+		outcome = 'ok';
+		return result;
+	} catch (error) {
+		const facts = error instanceof NodeApiError ? retryFacts.get(error) : undefined;
+		if (facts?.status === 429) {
+			outcome = 'rateLimited';
+			facts.free = gate.couldShrink(ticket);
+		}
+		// Already a NodeApiError for the retry loop, or n8n's cancellation: passed on as it is.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	} finally {
+		gate.release(ticket, outcome);
 	}
 }
 
@@ -271,7 +310,7 @@ export async function requestWithRetries(scope: CallScope, request: () => Promis
 	const { gate } = scope;
 	return await withRetries(
 		scope,
-		async (signal) => await gate.run(async () => await attemptOnce(scope, await request(), signal), signal),
+		async (signal) => await gated(gate, signal, async () => await attemptOnce(scope, await request(), signal)),
 		(facts, delay) => {
 			if (facts.status === 429) gate.pause(delay);
 		},
@@ -341,7 +380,7 @@ export async function sendWithRetries(scope: CallScope, call: WireCall): Promise
 	const { gate } = scope;
 	return await withRetries(
 		scope,
-		async (signal) => await gate.run(async () => await sendOnce(scope, call, signal), signal),
+		async (signal) => await gated(gate, signal, async () => await sendOnce(scope, call, signal)),
 		(facts, delay) => {
 			if (facts.status === 429) gate.pause(delay);
 		},

@@ -2,6 +2,7 @@
  * The request gate on its own: slots, queue order, the shared pause, and stopping a failed batch
  * from a given item on while the items before it go on.
  */
+import { AdaptiveSlots } from '../../nodes/NanoBanana/adaptiveSlots';
 import { GateClosedError, RequestGate } from '../../nodes/NanoBanana/requestGate';
 
 /** A request that ends when the test says so. */
@@ -106,4 +107,76 @@ test('a queued item turned away on waking hands its turn on to an earlier item b
 	await earlier;
 	expect(started).toEqual([2, 1]);
 	expect(gate.inFlight).toBe(0);
+});
+
+describe('the limit adapts to 429s (adaptiveSlots.ts)', () => {
+	test('a wave of 429s brings the limit down to what the gateway took, once', async () => {
+		const slots = new AdaptiveSlots(20);
+		const tickets = await Promise.all(Array.from({ length: 20 }, () => slots.take()));
+		expect(slots.inFlight).toBe(20);
+		// The gateway took 6 and turned 14 away: their 429s come back while the 6 still run.
+		slots.give(tickets[19], 'rateLimited');
+		expect(slots.limit).toBe(10);
+		for (const t of tickets.slice(6, 19)) slots.give(t, 'rateLimited');
+		expect(slots.limit).toBe(6);
+		expect(slots.rateLimited).toBe(14);
+		for (const t of tickets.slice(0, 6)) slots.give(t, 'ok');
+		expect(slots.limit).toBe(6);
+	});
+
+	test('answers that keep succeeding grow it back by one per 2 x limit, never past the ceiling', async () => {
+		const slots = new AdaptiveSlots(4);
+		const first = await Promise.all([slots.take(), slots.take()]);
+		slots.give(first[0], 'rateLimited');
+		slots.give(first[1], 'ok');
+		expect(slots.limit).toBe(1);
+		const grow = async (n: number) => {
+			for (let i = 0; i < n; i++) slots.give(await slots.take(), 'ok');
+		};
+		// The answer that came back after the cut is the first of two in a row at limit 1.
+		await grow(1);
+		expect(slots.limit).toBe(2);
+		await grow(4);
+		expect(slots.limit).toBe(3);
+		await grow(6 + 8 + 100);
+		expect(slots.limit).toBe(4);
+	});
+
+	test('a 429 at limit 1 keeps it at 1; a lower ceiling applies at once', async () => {
+		const slots = new AdaptiveSlots(3);
+		slots.setCeiling(2);
+		expect(slots.limit).toBe(2);
+		const a = await slots.take();
+		slots.give(a, 'rateLimited');
+		expect(slots.limit).toBe(1);
+		const b = await slots.take();
+		expect(b.limitAtSend).toBe(1);
+		slots.give(b, 'rateLimited');
+		expect(slots.limit).toBe(1);
+	});
+
+	test('with an account, a request needs both slots, and a 429 shrinks the account, not the execution', async () => {
+		const account = new AdaptiveSlots(2);
+		const one = new RequestGate(3).withAccount(account);
+		const two = new RequestGate(3).withAccount(account);
+		const started: string[] = [];
+		const requests = Array.from({ length: 4 }, () => pending());
+		const runs = requests.map((r, i) =>
+			(i % 2 === 0 ? one : two).forItem(i).run(async () => {
+				started.push(`r${i}`);
+				await r.done;
+			}),
+		);
+		await tick();
+		expect(started).toHaveLength(2);
+		expect(account.inFlight).toBe(2);
+		for (const r of requests) r.finish();
+		await Promise.all(runs);
+		expect(started).toHaveLength(4);
+		const ticket = await one.acquire();
+		expect(one.couldShrink(ticket)).toBe(true);
+		one.release(ticket, 'rateLimited');
+		expect(account.limit).toBe(1);
+		expect(one.currentLimit).toBe(3);
+	});
 });

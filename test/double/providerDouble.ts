@@ -113,6 +113,14 @@ export interface DoubleSettings {
 	usage: boolean;
 	/** Where chat-completions answers put the image (chatRoute.ts). */
 	chatAnswer: ChatAnswerShape;
+	/**
+	 * A gateway account's limit: at most this many API requests in flight (0: no limit). One more
+	 * is answered at once with 429, `Retry-After: <limitRetryAfter>` and an OpenAI-style
+	 * rate-limit body, and counted in `limit.rejected`.
+	 */
+	maxInFlight: number;
+	/** Retry-After of those 429s, in seconds (0: no Retry-After header). */
+	limitRetryAfter: number;
 }
 
 export interface StoredFile {
@@ -128,6 +136,8 @@ export interface ProviderDouble {
 	gemini: GeminiRoute;
 	apiKey: string; // the Bearer key it accepts
 	requests: RecordedRequest[]; // every API request (not file downloads)
+	/** Under `settings.maxInFlight`: 429s sent, the most requests accepted at once, and now. */
+	limit: { rejected: number; peak: number; inFlight: number };
 	downloads: Array<{ path: string; headers: Record<string, string | string[] | undefined> }>;
 	settings: DoubleSettings;
 	/** Images answered as URLs, by file name (`<id>.png`); delete one to make its URL "expire". */
@@ -519,8 +529,11 @@ export function startProviderDouble(
 		answer: 'auto',
 		usage: false,
 		chatAnswer: 'images',
+		maxInFlight: 0,
+		limitRetryAfter: 1,
 	});
 	const requests: RecordedRequest[] = [];
+	const limit = { rejected: 0, peak: 0, inFlight: 0 };
 	const downloads: ProviderDouble['downloads'] = [];
 	const files = new Map<string, StoredFile>();
 	const queue: ScriptedResponse[] = [];
@@ -533,6 +546,7 @@ export function startProviderDouble(
 		fileHostUrl: '',
 		apiKey,
 		requests,
+		limit,
 		downloads,
 		files,
 		settings: defaultSettings(),
@@ -784,7 +798,20 @@ export function startProviderDouble(
 			rawBodyLength: 0,
 		};
 		requests.push(record);
+		const limited = double.settings.maxInFlight > 0 && limit.inFlight >= double.settings.maxInFlight;
+		if (!limited) {
+			limit.inFlight++;
+			limit.peak = Math.max(limit.peak, limit.inFlight);
+			res.once('close', () => limit.inFlight--);
+		}
 		const raw = await readBody(req);
+		if (limited) {
+			limit.rejected++;
+			const retryAfter = double.settings.limitRetryAfter;
+			const body = errorBody('Rate limit reached: too many requests in flight for this account.', 'rate_limit_exceeded', null, 'rate_limit_error');
+			send(res, jsonAnswer(429, body, retryAfter > 0 ? { 'retry-after': String(retryAfter) } : {}), false);
+			return;
+		}
 		record.rawBodyLength = raw.length;
 		const parsed: ParsedBody = { kind: 'none' };
 		const ct = (record.contentType ?? '').toLowerCase();
@@ -903,6 +930,8 @@ export function startProviderDouble(
 	};
 	double.reset = (): void => {
 		requests.length = 0;
+		limit.rejected = 0;
+		limit.peak = limit.inFlight;
 		downloads.length = 0;
 		queue.length = 0;
 		files.clear();

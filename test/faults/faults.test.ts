@@ -883,9 +883,11 @@ describe('batches', () => {
 	});
 
 	test('a 429 storm that outlasts the retries for two items: the others come through', async () => {
+		// Concurrency 1: every 429 is the gateway's own limit (the batch cannot shrink below one
+		// request), so each counts against Max Retries (2): three tries, then the item fails.
 		const prompts = [0, 1, 2, 3].map(poster);
 		for (const i of [1, 3]) double.enqueue(...forPrompt(prompts[i], Array.from({ length: 4 }, () => canned.saturated(429, 0))));
-		const result = await runNanoBanana(double, nodeParams('generate', { concurrency: 4 }), { items: inputItems('generate', prompts), continueOnFail: true });
+		const result = await runNanoBanana(double, nodeParams('generate', { concurrency: 1 }), { items: inputItems('generate', prompts), continueOnFail: true });
 		expectNoKey(result);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(result.items.map((i) => (i.json.error ? 'error' : 'image'))).toEqual(['image', 'error', 'image', 'error']);
@@ -896,12 +898,58 @@ describe('batches', () => {
 		}
 		expect(double.requests).toHaveLength(8);
 		batchRow('429-storm-outlasts', {
-			fault: 'a 429 storm that outlasts the retries for items 1 and 3 of 4 (Concurrency 4)',
-			options: 'Concurrency 4',
+			fault: 'a 429 storm that outlasts the retries for items 1 and 3 of 4 (Concurrency 1)',
+			options: 'Concurrency 1',
 			outcome: 'items 0 and 2: their images; items 1 and 3: error "answered 429 ...", tried 3 times',
 			requests: `${double.requests.length} (3 + 3 for the failed items, 1 + 1 for the others)`,
 			downloads: '0',
 			continueOnFail: 'on: 4 items out, in order',
+		});
+	});
+
+	test('a 429 storm at Concurrency 4: 429s while the batch shrinks are free, the rest count', async () => {
+		// The gateway turns items 1 and 3 away for good. While the batch's limit can still shrink,
+		// a 429 may be the batch's own doing and costs no retry; once it is down to one request,
+		// they count: each failing item is tried more than 3 times, but never forever.
+		const prompts = [0, 1, 2, 3].map(poster);
+		for (const i of [1, 3]) double.enqueue(...forPrompt(prompts[i], Array.from({ length: 30 }, () => canned.saturated(429, 0))));
+		const result = await runNanoBanana(double, nodeParams('generate', { concurrency: 4 }), { items: inputItems('generate', prompts), continueOnFail: true });
+		expectNoKey(result);
+		expect(result.items.map((i) => (i.json.error ? 'error' : 'image'))).toEqual(['image', 'error', 'image', 'error']);
+		const tries = [1, 3].map((i) => double.requests.filter((r) => promptOf(r) === prompts[i]).length);
+		for (const [k, i] of [1, 3].entries()) {
+			expect(result.items[i].json.description).toContain(`Tried ${tries[k]} times`);
+			expect(tries[k]).toBeGreaterThan(3);
+			expect(tries[k]).toBeLessThanOrEqual(3 + 10);
+		}
+		batchRow('429-storm-shrinking', {
+			fault: 'a 429 storm that never ends for items 1 and 3 of 4 (Concurrency 4)',
+			options: 'Concurrency 4',
+			outcome: 'items 0 and 2: their images; items 1 and 3: error "answered 429 ...", tried more than 3 times: the 429s drawn while the batch shrank to 1 request were free, the 3 after that counted',
+			requests: '2 + the tries of items 1 and 3 (at most 13 each)',
+			downloads: '0',
+			continueOnFail: 'on: 4 items out, in order',
+		});
+	});
+
+	test('Concurrency 20 against a gateway that takes 6 requests in flight: every image, the batch finds the limit', async () => {
+		const prompts = Array.from({ length: 24 }, (_v, i) => poster(i));
+		double.settings.maxInFlight = 6;
+		double.settings.latencyMs = 100;
+		const result = await runNanoBanana(double, nodeParams('generate', { concurrency: 20 }), { items: inputItems('generate', prompts) });
+		expectNoKey(result);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.prompt)).toEqual(prompts);
+		expect(result.items.every((i) => i.binary?.data)).toBe(true);
+		expect(double.limit.peak).toBe(6);
+		expect(double.limit.rejected).toBeGreaterThan(0);
+		batchRow('429-over-the-limit', {
+			fault: 'a gateway that takes 6 requests in flight and answers 429 (Retry-After: 1) above that; 24 items',
+			options: 'Concurrency 20',
+			outcome: '24 images in order; the 429s of the first wave shrink the batch to the 6 the gateway took, none counts against Max Retries',
+			requests: '24, plus the 429s of the first wave and of later probes',
+			downloads: '0',
+			continueOnFail: 'off',
 		});
 	});
 
