@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, apiKeyProperty, baseUrlProperty } from './gatewayCredential';
+import { BASE_URL_EXPRESSION, apiKeyProperty, baseUrlProperty, maxConcurrencyProperty } from './gatewayCredential';
 
 /** Google's Gemini API with an AI Studio key: the key goes in the x-goog-api-key header, never in the URL. */
 export class GoogleGeminiImageApi implements ICredentialType {
@@ -24,6 +24,7 @@ export class GoogleGeminiImageApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('Google AI Studio (aistudio.google.com/apikey)', 'It is sent in the x-goog-api-key header.'),
 		baseUrlProperty('https://generativelanguage.googleapis.com', undefined, '/v1beta'),
+		maxConcurrencyProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -9,6 +9,7 @@ import {
 	apiKeyProperty,
 	baseUrlProperty,
 	bearerAuthentication,
+	maxConcurrencyProperty,
 	modelListTest,
 } from './gatewayCredential';
 
@@ -24,7 +25,7 @@ export class GptGeApi implements ICredentialType {
 
 	documentationUrl = 'https://api.gpt.ge';
 
-	properties: INodeProperties[] = [apiKeyProperty('V-API'), baseUrlProperty('https://api.gpt.ge')];
+	properties: INodeProperties[] = [apiKeyProperty('V-API'), baseUrlProperty('https://api.gpt.ge'), maxConcurrencyProperty];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;
 

@@ -9,6 +9,7 @@ import {
 	apiKeyProperty,
 	baseUrlProperty,
 	bearerAuthentication,
+	maxConcurrencyProperty,
 	modelListTest,
 } from './gatewayCredential';
 import { DIALECTS } from '../nodes/NanoBanana/providers';
@@ -64,6 +65,7 @@ export class OpenAiCompatibleImageApi implements ICredentialType {
 				description: d.description,
 			})),
 		},
+		maxConcurrencyProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, apiKeyProperty, baseUrlProperty, bearerAuthentication } from './gatewayCredential';
+import { BASE_URL_EXPRESSION, apiKeyProperty, baseUrlProperty, bearerAuthentication, maxConcurrencyProperty } from './gatewayCredential';
 
 export class OpenRouterImageApi implements ICredentialType {
 	name = 'openRouterImageApi';
@@ -23,6 +23,7 @@ export class OpenRouterImageApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		apiKeyProperty('OpenRouter (openrouter.ai/keys)'),
 		baseUrlProperty('https://openrouter.ai/api'),
+		maxConcurrencyProperty,
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;

@@ -9,6 +9,7 @@ import {
 	apiKeyProperty,
 	baseUrlProperty,
 	bearerAuthentication,
+	maxConcurrencyProperty,
 	modelListTest,
 } from './gatewayCredential';
 
@@ -24,7 +25,7 @@ export class TheTurboApi implements ICredentialType {
 
 	documentationUrl = 'https://docs.console.zenlayer.com/api-reference';
 
-	properties: INodeProperties[] = [apiKeyProperty('TheTurbo (Zenlayer)'), baseUrlProperty('https://gateway.theturbo.ai')];
+	properties: INodeProperties[] = [apiKeyProperty('TheTurbo (Zenlayer)'), baseUrlProperty('https://gateway.theturbo.ai'), maxConcurrencyProperty];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;
 

@@ -9,6 +9,7 @@ import {
 	apiKeyProperty,
 	baseUrlProperty,
 	bearerAuthentication,
+	maxConcurrencyProperty,
 	modelListTest,
 } from './gatewayCredential';
 
@@ -24,7 +25,7 @@ export class TuZiApi implements ICredentialType {
 
 	documentationUrl = 'https://api.tu-zi.com';
 
-	properties: INodeProperties[] = [apiKeyProperty('Tu-zi'), baseUrlProperty('https://api.tu-zi.com')];
+	properties: INodeProperties[] = [apiKeyProperty('Tu-zi'), baseUrlProperty('https://api.tu-zi.com'), maxConcurrencyProperty];
 
 	authenticate: IAuthenticateGeneric = bearerAuthentication;
 

@@ -35,6 +35,18 @@ export function baseUrlProperty(defaultUrl: string, hint?: string, versionPart =
 	};
 }
 
+/** The account-wide cap every credential has (nodes/NanoBanana/accountGate.ts). */
+export const maxConcurrencyProperty: INodeProperties = {
+	displayName: 'Max Requests in Flight',
+	name: 'maxConcurrency',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0, maxValue: 100 },
+	description:
+		"The most requests this account may have running at once, across every workflow and execution that uses this credential in this n8n process. 0 means no account-wide cap (each node's Concurrency still applies).",
+	hint: 'Set it to your plan\'s limit when many executions run at once (webhooks). A 429 from the gateway pauses and slows all of them together. In queue mode each worker counts on its own.',
+};
+
 /** The credential's base URL as the node uses it (providers.ts normalizeBaseUrl), in n8n's expression language. */
 export const BASE_URL_EXPRESSION = '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}';
 

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { accountSlots } from './accountGate';
 import { cutShort, imageBytes, textAnswerError } from './answerImages';
 import type { GatewayAnswer } from './gatewayAnswer';
 import { describeNonImage, readImageInfo } from './imageInfo';
@@ -36,6 +37,7 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 	const { ctx, s } = scope;
 	const credentials = await ctx.getCredentials(s.provider.credentialType, s.itemIndex);
 	scope.secret = typeof credentials.apiKey === 'string' ? credentials.apiKey : undefined;
+	scope.gate = scope.gate.withAccount(accountSlots(ctx, s.itemIndex, s.provider.credentialType, credentials));
 	const baseUrl = normalizeBaseUrl(String(credentials.baseUrl ?? ''));
 	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
 		throw itemError(ctx, s.itemIndex, `The ${s.provider.displayName} credential has no valid base URL`, 'Set "Base URL" in the credential to the gateway address, for example https://api.example.com.');

@@ -45,15 +45,17 @@ export interface RunNanoOptions {
 	binaryMode?: 'default' | 'filesystem';
 	/** Credential fields to override (e.g. apiKey, baseUrl, dialect). */
 	credential?: ICredentialDataDecryptedObject;
+	/** The credential's id (default `cred-<provider>`): another id is another credential. */
+	credentialId?: string;
 	signal?: AbortSignal;
 }
 
 /** Credentials for every provider, pointing at the double (the node picks the one it needs). */
-export function doubleCredentials(double: ProviderDouble, override: ICredentialDataDecryptedObject = {}) {
+export function doubleCredentials(double: ProviderDouble, override: ICredentialDataDecryptedObject = {}, credentialId?: string) {
 	const entries = PROVIDER_IDS.map((provider) => [
 		PROVIDERS[provider].credentialType,
 		{
-			id: `cred-${provider}`,
+			id: credentialId ?? `cred-${provider}`,
 			name: `${provider} (double)`,
 			data: {
 				apiKey: double.apiKey,
@@ -74,7 +76,7 @@ export async function runNanoBanana(
 	return await runNode({
 		nodeType: new NanoBanana(),
 		parameters,
-		credentials: doubleCredentials(double, options.credential),
+		credentials: doubleCredentials(double, options.credential, options.credentialId),
 		credentialTypes,
 		items: options.items,
 		continueOnFail: options.continueOnFail,
