@@ -15,7 +15,7 @@
  * Besides the table it prints `figure NAME VALUE` lines, and writes docs/performance.md.
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -23,6 +23,7 @@ import { encodePng } from '../test/double/images';
 import type { ProviderDouble } from '../test/double/providerDouble';
 import { startProviderDouble } from '../test/double/providerDouble';
 import { padPng } from '../test/concurrency/bigImage';
+import { N8N_SECTION_END, N8N_SECTION_START } from './n8nSection';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
 import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, answerBody, chatAnswerBody } from './scenarios';
 
@@ -293,7 +294,13 @@ function writeReport(rows: Row[], figureLines: string[], notes: string[], machin
 		'',
 	];
 	mkdirSync(path.join(root, 'docs'), { recursive: true });
-	writeFileSync(path.join(root, 'docs', 'performance.md'), lines.join('\n'));
+	const doc = path.join(root, 'docs', 'performance.md');
+	// `npm run bench:n8n` owns its own section (bench/n8n.ts): keep it as the last run left it.
+	const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+	const start = previous.indexOf(N8N_SECTION_START);
+	const end = previous.indexOf(N8N_SECTION_END);
+	const kept = start >= 0 && end > start ? `\n${previous.slice(start, end + N8N_SECTION_END.length)}\n` : '';
+	writeFileSync(doc, lines.join('\n') + kept);
 }
 
 main().catch((error: unknown) => {

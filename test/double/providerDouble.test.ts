@@ -648,9 +648,41 @@ describe('answer formats and the file host', () => {
 		expect(u).toMatch(/\.jpg$/);
 		expect((await fetch(u)).headers.get('content-type')).toBe('image/jpeg');
 		double.reset();
-		expect(double.settings).toEqual({ latencyMs: 0, imageFormat: 'png', answer: 'auto', usage: false, chatAnswer: 'images' });
+		expect(double.settings).toEqual({ latencyMs: 0, imageFormat: 'png', answer: 'auto', usage: false, chatAnswer: 'images', maxInFlight: 0, limitRetryAfter: 1 });
 		expect(double.files.size).toBe(0);
 		expect((await fetch(u)).status).toBe(404); // reset forgets the files: the URL has "expired"
+	});
+});
+
+describe("an account's limit on requests in flight", () => {
+	it('takes maxInFlight at once and answers 429 with Retry-After above that, at once', async () => {
+		double.settings.maxInFlight = 2;
+		double.settings.latencyMs = 300;
+		const started = performance.now();
+		const replies = await Promise.all(
+			[0, 1, 2, 3].map(async (i) => {
+				await new Promise((resolve) => setTimeout(resolve, i * 20));
+				const reply = await generate('openai', { model: 'nano-banana', prompt: `p${i}`, size: '64x64' });
+				return { reply, ms: performance.now() - started };
+			}),
+		);
+		expect(replies.map((r) => r.reply.status)).toEqual([200, 200, 429, 429]);
+		expect(replies[2].reply.headers.get('retry-after')).toBe('1');
+		expect(replies[2].reply.json.error.type).toBe('rate_limit_error');
+		expect(replies[3].ms).toBeLessThan(250);
+		expect(double.limit).toEqual({ rejected: 2, peak: 2, inFlight: 0 });
+		// Once the two are done, there is room again.
+		expect((await generate('openai', { model: 'nano-banana', prompt: 'again', size: '64x64' })).status).toBe(200);
+	});
+
+	it('answers each request latencyMs after it arrived, however long making the image took', async () => {
+		double.settings.latencyMs = 200;
+		const started = performance.now();
+		const replies = await Promise.all([0, 1, 2, 3, 4, 5].map(async () => await generate('openai', { model: 'nano-banana', prompt: 'a 2K one', size: '2048x2048' })));
+		const ms = performance.now() - started;
+		expect(replies.every((r) => r.status === 200)).toBe(true);
+		expect(ms).toBeGreaterThanOrEqual(195);
+		expect(ms).toBeLessThan(200 + 6 * 60);
 	});
 });
 

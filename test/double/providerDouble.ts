@@ -52,7 +52,8 @@
  * the answer (a status >= 400 without body gets an OpenAI-style error body; a status < 400 without
  * body keeps the normal answer under that status); an entry with neither still delays/adds headers
  * to the normal answer; `dropMidBody` sends the headers (with the full content-length) and half the
- * body, then destroys the socket. `settings.latencyMs` + `delayMs` wait before answering. Scripted
+ * body, then destroys the socket. The answer goes out `settings.latencyMs` + `delayMs` after the
+ * request's body has arrived (it is made during that wait, as a gateway generates). Scripted
  * entries win over auth and validation (the request is still recorded).
  *
  * `canned` holds ready ScriptedResponses for the "no image came back" shapes of N8N-NOTES.md and for
@@ -805,6 +806,7 @@ export function startProviderDouble(
 			res.once('close', () => limit.inFlight--);
 		}
 		const raw = await readBody(req);
+		const arrived = performance.now();
 		if (limited) {
 			limit.rejected++;
 			const retryAfter = double.settings.limitRetryAfter;
@@ -843,12 +845,14 @@ export function startProviderDouble(
 			}
 		}
 		const scripted = takeScripted(record);
-		await sleep(double.settings.latencyMs + (scripted?.delayMs ?? 0));
-		if (closed || res.destroyed) return;
+		const wait = double.settings.latencyMs + (scripted?.delayMs ?? 0);
 		if (scripted?.dropConnection) {
-			req.socket.destroy();
+			await sleep(wait);
+			if (!closed) req.socket.destroy();
 			return;
 		}
+		// The answer is made while the latency runs, as a gateway generates while the client waits:
+		// it goes out `wait` ms after the request arrived, however long making it took.
 		let answer: Answer;
 		if (scripted && scripted.body !== undefined) {
 			answer = scriptedAnswer(scripted, scripted.status ?? 200);
@@ -859,6 +863,8 @@ export function startProviderDouble(
 			if (scripted?.status !== undefined) answer.status = scripted.status;
 		}
 		if (scripted?.headers) answer.headers = { ...answer.headers, ...scripted.headers };
+		await sleep(wait - (performance.now() - arrived));
+		if (closed || res.destroyed) return;
 		send(res, answer, scripted?.dropMidBody === true);
 	};
 
