@@ -10,7 +10,8 @@
  * - A 429 for a request sent before that cut is the same wave coming back: it does not halve again,
  *   it only brings the limit down to what is still in flight, so once the wave is in, the limit is
  *   what the gateway accepted at once.
- * - 2 x limit answers in a row without a 429 add one slot, up to the ceiling.
+ * - 4 x limit answers in a row without a 429 add one slot, up to the ceiling: a probe that draws
+ *   a 429 pauses the batch for its Retry-After, so the limit found is kept a good while.
  */
 import { abortableWait, cancelledError } from './hostCompat';
 
@@ -106,7 +107,7 @@ export class AdaptiveSlots {
 		this.active--;
 		if (outcome === 'ok') {
 			this.streak++;
-			if (this.current < this.top && this.streak >= 2 * this.current) {
+			if (this.current < this.top && this.streak >= 4 * this.current) {
 				this.current++;
 				this.streak = 0;
 			}

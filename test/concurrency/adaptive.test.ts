@@ -5,7 +5,7 @@
  * retry; the credential's Max Requests in Flight holds every execution on it to one cap, and never
  * touches another credential's requests. All through n8n-core's real engine.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { ProviderDouble } from '../double/providerDouble';
 import { startProviderDouble } from '../double/providerDouble';
@@ -39,7 +39,7 @@ const generate = (options: IDataObject = {}) => ({
 	options: { extraFields: '{"size":"64x64"}', ...options },
 });
 
-async function run(count: number, options: IDataObject, credential: IDataObject = {}, credentialId?: string, tag = 'p'): Promise<RunResult> {
+async function run(count: number, options: IDataObject, credential: ICredentialDataDecryptedObject = {}, credentialId?: string, tag = 'p'): Promise<RunResult> {
 	return await runNanoBanana(double, generate(options), { items: prompts(count, tag), credential, credentialId });
 }
 
@@ -52,7 +52,7 @@ test('Concurrency 20 against a gateway that takes 6: all 24 images, none lost to
 	const wall = performance.now() - started;
 	expect(result.error).toBeUndefined();
 	expect(images(result)).toBe(24);
-	expect(result.items.map((i) => i.json.prompt)).toEqual(prompts(24).map((p) => p.json.p));
+	expect(result.items.map((i) => i.json.prompt)).toEqual(prompts(24).map((p) => p.json?.p));
 	// The first wave finds the limit; after it no more than a handful of probes are turned away.
 	expect(double.limit.rejected).toBeGreaterThan(0);
 	expect(double.limit.rejected).toBeLessThan(24);

@@ -124,7 +124,7 @@ describe('the limit adapts to 429s (adaptiveSlots.ts)', () => {
 		expect(slots.limit).toBe(6);
 	});
 
-	test('answers that keep succeeding grow it back by one per 2 x limit, never past the ceiling', async () => {
+	test('answers that keep succeeding grow it back by one per 4 x limit, never past the ceiling', async () => {
 		const slots = new AdaptiveSlots(4);
 		const first = await Promise.all([slots.take(), slots.take()]);
 		slots.give(first[0], 'rateLimited');
@@ -133,12 +133,16 @@ describe('the limit adapts to 429s (adaptiveSlots.ts)', () => {
 		const grow = async (n: number) => {
 			for (let i = 0; i < n; i++) slots.give(await slots.take(), 'ok');
 		};
-		// The answer that came back after the cut is the first of two in a row at limit 1.
+		// The answer that came back after the cut is the first of four in a row at limit 1.
+		await grow(2);
+		expect(slots.limit).toBe(1);
 		await grow(1);
 		expect(slots.limit).toBe(2);
-		await grow(4);
+		await grow(7);
+		expect(slots.limit).toBe(2);
+		await grow(1);
 		expect(slots.limit).toBe(3);
-		await grow(6 + 8 + 100);
+		await grow(12 + 100);
 		expect(slots.limit).toBe(4);
 	});
 
