@@ -25,7 +25,7 @@ import { startProviderDouble } from '../test/double/providerDouble';
 import { padPng } from '../test/concurrency/bigImage';
 import { N8N_SECTION_END, N8N_SECTION_START } from './n8nSection';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, answerBody, chatAnswerBody } from './scenarios';
+import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, SCALE, answerBody, chatAnswerBody } from './scenarios';
 
 const root = path.resolve(__dirname, '..');
 const builtNode = path.join(root, 'dist', 'nodes', 'NanoBanana', 'NanoBanana.node.js');
@@ -148,6 +148,17 @@ async function main(): Promise<void> {
 		const jsonGrowth = memoryJson.peakRss - memoryJson.baselineRss;
 		double.reset();
 
+		// 3c. Scale: 200 prompts, 200 images of about 1 MB, one execution (filesystem mode).
+		const scaleBody = answerBody([padPng(encodePng(1024, 1024, 31), SCALE.imageBytes)]);
+		script(double, scaleBody, 2 + SCALE.prompts + 4, 0);
+		process.stderr.write(`bench: scale, ${SCALE.prompts} images of 1 MB ...\n`);
+		const scale = await runWorker<MemoryResult>(double, 'scale');
+		const scaleGrowth = scale.peakRss - scale.baselineRss;
+		script(double, scaleBody, 2 + SCALE.prompts + 4, 0);
+		const scalePlain = await runWorker<MemoryResult>(double, 'scalePlain');
+		const scalePlainGrowth = scalePlain.peakRss - scalePlain.baselineRss;
+		double.reset();
+
 		// 4. Cold start.
 		process.stderr.write('bench: cold require ...\n');
 		const cold = median(Array.from({ length: COLD.runs }, () => requireMs(builtNode)));
@@ -161,6 +172,10 @@ async function main(): Promise<void> {
 			['memory_peak_over_bytes', growth / moved],
 			['memory_json_peak_over_bytes', jsonGrowth / jsonMoved],
 			['cold_require_ms', cold],
+			['batch_200_rss_growth_mb', scaleGrowth / MB],
+			['batch_200_rss_growth_plain_mb', scalePlainGrowth / MB],
+			['node_own_over_plain', nodeWithoutStoreMs / plainMs],
+			['cold_node_file_ms', inHost],
 		];
 		const rows: Row[] = [
 			{ measure: `batch: ${BATCH.prompts} prompts, latency ${BATCH.latencyMs} ms, concurrency 1`, value: `${sec(batch.c1Ms)} (ideal ${sec(ideal(1))}, ${fmt(batch.c1Ms / ideal(1))}x)`, goal: '' },
@@ -173,7 +188,7 @@ async function main(): Promise<void> {
 			{ measure: `overhead: plain fetch + Buffer.from (median of ${overhead.plainMs.length})`, value: `${fmt(plainMs, 1)} ms`, goal: '' },
 			{ measure: `overhead_node_over_plain (${mb(overhead.imageBytes)} image, ${mb(big.length)} answer)`, value: fmt(nodeMs / plainMs), goal: '<= 1.30' },
 			{ measure: `overhead: of it, n8n's prepareBinaryData writing the image to disk`, value: `${fmt(storeMs, 1)} ms`, goal: '' },
-			{ measure: 'overhead: node without that write, over plain', value: fmt(nodeWithoutStoreMs / plainMs), goal: '' },
+			{ measure: 'node_own_over_plain: node without that write, over plain', value: fmt(nodeWithoutStoreMs / plainMs), goal: '<= 1.00' },
 			{ measure: `overhead: node in n8n's default binary mode over plain (median of ${overhead.nodeDefaultModeMs.length})`, value: fmt(nodeDefaultMs / plainMs), goal: '' },
 			{ measure: `memory: bytes moved (${MEMORY.inputs} x ${mb(MEMORY.inputBytes)} sent, ${mb(memoryBody.length)} answer)`, value: mb(moved), goal: '' },
 			{ measure: `memory: peak RSS growth during execute() (${memory.samples} samples)`, value: mb(growth), goal: '' },
@@ -181,15 +196,19 @@ async function main(): Promise<void> {
 			{ measure: `memory, JSON route: bytes moved (${mb(jsonSent.rawBodyLength)} request body, ${mb(chatBody.length)} answer)`, value: mb(jsonMoved), goal: '' },
 			{ measure: `memory, JSON route: peak RSS growth during execute() (${memoryJson.samples} samples)`, value: mb(jsonGrowth), goal: '' },
 			{ measure: 'memory_json_peak_over_bytes', value: fmt(jsonGrowth / jsonMoved), goal: '<= 3.00' },
+			{ measure: `scale: ${SCALE.prompts} prompts, ${SCALE.prompts} images of ${mb(SCALE.imageBytes)} (${mb(scale.outputBytes)} stored), Concurrency ${SCALE.concurrency}, ${sec(scale.executeMs)}`, value: '', goal: '' },
+			{ measure: `batch_200_rss_growth_mb: peak RSS growth during execute() (${scale.samples} samples)`, value: fmt(scaleGrowth / MB, 1), goal: '< 100' },
+			{ measure: `scale, plain: the same ${SCALE.prompts} answers by fetch + decode + file write, ${SCALE.concurrency} at a time, no n8n (${sec(scalePlain.executeMs)})`, value: fmt(scalePlainGrowth / MB, 1), goal: '' },
+			{ measure: 'scale: the node over that plain path', value: fmt(scaleGrowth / scalePlainGrowth), goal: '' },
 			{ measure: `cold_require_ms: fresh node -e, median of ${COLD.runs}`, value: `${fmt(cold, 1)} ms`, goal: '< 50' },
 			{ measure: 'cold: n8n-workflow alone (peer dependency)', value: `${fmt(workflowAlone, 1)} ms`, goal: '' },
-			{ measure: 'cold: node file with n8n-workflow already loaded (as inside n8n)', value: `${fmt(inHost, 1)} ms`, goal: '' },
+			{ measure: 'cold_node_file_ms: node file with n8n-workflow already loaded (as inside n8n)', value: `${fmt(inHost, 1)} ms`, goal: '< 20' },
 		];
 
 		const width = Math.max(...rows.map((r) => r.measure.length));
 		const valueWidth = Math.max(...rows.map((r) => r.value.length));
 		const table = rows.map((r) => `${r.measure.padEnd(width)}  ${r.value.padStart(valueWidth)}  ${r.goal}`.trimEnd()).join('\n');
-		const figureLines = figures.map(([name, value]) => `figure ${name} ${fmt(value, name === 'cold_require_ms' ? 1 : 3)}`);
+		const figureLines = figures.map(([name, value]) => `figure ${name} ${fmt(value, /_ms$|_mb$/.test(name) ? 1 : 3)}`);
 
 		const machine: Machine = {
 			cores: os.cpus().length,
@@ -210,9 +229,16 @@ async function main(): Promise<void> {
 				' mostly the answer: its body, the text parsed from it and the decoded images.',
 			`- Memory on a JSON route (${met(jsonGrowth / jsonMoved, 3)}): the request body is built once, into one buffer, with each input's` +
 				' base64 written straight into it from the file on disk (no base64 string per image, no stringified copy of the whole body).',
+			`- Scale (${met(scaleGrowth / MB, 100)}): ${SCALE.prompts} images of ${mb(SCALE.imageBytes)} (${mb(scale.outputBytes)} in all) grew RSS by ${fmt(scaleGrowth / MB, 1)} MB at the peak.` +
+				' Each image is handed to `prepareBinaryData` once and dropped: the output items hold only the id n8n stored it under,' +
+				' so what stays in memory is the requests in flight and what the garbage collector has not yet taken back.' +
+				` The same answers fetched, decoded and written to files by plain code, with no n8n, grow this process by ${fmt(scalePlainGrowth / MB, 1)} MB:` +
+				` the node is ${fmt(scaleGrowth / scalePlainGrowth)}x that. The growth does not follow the batch (run \`BENCH_SCALE_PROMPTS=50\` or \`400\`):` +
+				" it is V8 letting ~1.4 MB base64 strings pile up until its next full collection.",
+			`- Node's own path (${met(nodeWithoutStoreMs / plainMs, 1)}): \`node_own_over_plain\` is the overhead figure without n8n's write to disk.`,
 			`- Cold start (${met(cold, 50)}): \`n8n-workflow\`, the peer dependency, takes ${fmt(workflowAlone, 1)} ms to load on its own. Inside n8n` +
 				' it is already loaded: n8n points `NODE_PATH` at its own modules before it loads community nodes, so their `n8n-workflow`' +
-				` is n8n's copy, and the node file costs ${fmt(inHost, 1)} ms.`,
+				` is n8n's copy, and the node file costs ${fmt(inHost, 1)} ms (\`cold_node_file_ms\`, ${met(inHost, 20)}: goal under 20 ms).`,
 		];
 		process.stdout.write(`\n${table}\n\n${figureLines.join('\n')}\n`);
 		process.stdout.write(`\ncores ${machine.cores}, node ${machine.node}, load ${machine.load}, ${machine.date}\n`);
@@ -245,7 +271,7 @@ function writeReport(rows: Row[], figureLines: string[], notes: string[], machin
 		'It builds the package, then runs everything in one go against the provider double',
 		'(`test/double/providerDouble.ts`) with ready-made answers and a set latency, and prints a table and one',
 		'`figure NAME VALUE` line per figure. Timing never fails the run; CI does not run it.',
-		'This file is rewritten by every run.',
+		'This file is rewritten by every run, except the section of `npm run bench:n8n` at its end (measured inside real n8n).',
 		'',
 		`Last run: ${machine.date}, ${machine.cores} cores (\`os.cpus().length\`, ${machine.cpu}), Node.js ${machine.node},`,
 		`load average ${machine.load}.`,
@@ -287,6 +313,15 @@ function writeReport(rows: Row[], figureLines: string[], notes: string[], machin
 		'- `memory_json_peak_over_bytes`: the same edit on a JSON route (OpenRouter\'s chat completions): the six',
 		'  inputs travel as base64 data URLs inside the request body and the four images come back as data URLs',
 		'  in one answer. Bytes moved: the request body the double received plus the answer body. Goal: at most 3.',
+		`- \`batch_200_rss_growth_mb\`: one execution, ${SCALE.prompts} prompts at Concurrency ${SCALE.concurrency}, each answered (no latency) with a`,
+		'  PNG of about 1 MB as base64, filesystem binary mode. RSS sampled every 5 ms during `execute()`; the figure is the',
+		'  peak minus the RSS before (after a warm-up run and a forced GC), in MB. Goal: under 100 MB, not proportional to the batch.',
+		'  `batch_200_rss_growth_plain_mb`: the same answers through plain fetch + JSON + base64 decode + a file write, 6 at',
+		'  a time, in a process without n8n: the floor for this load.',
+		'- `node_own_over_plain`: the overhead measurement above, each node run minus the time its `prepareBinaryData` took,',
+		'  over the plain path. Goal: at most 1.0.',
+		'- `cold_node_file_ms`: `require()` of the node file in a fresh `node -e` that has loaded `n8n-workflow` first, as',
+		'  n8n has when it loads community nodes. Median of 7. Goal: under 20 ms.',
 		`- \`cold_require_ms\`: \`require()\` of \`dist/nodes/NanoBanana/NanoBanana.node.js\` in a fresh \`node -e\`,`,
 		`  timed inside that process, median of ${COLD.runs}. Goal: under 50 ms. This includes loading the`,
 		'  `n8n-workflow` peer dependency, which n8n itself has always loaded before it loads a community node;',

@@ -30,6 +30,14 @@ export const MEMORY = {
 	sampleEveryMs: 2,
 };
 
+/** One execution turning many prompts into images of about 1 MB each (filesystem mode): RSS must not follow the batch. */
+export const SCALE = {
+	prompts: Number(process.env.BENCH_SCALE_PROMPTS ?? 200),
+	imageBytes: 1 * MB,
+	concurrency: 6,
+	sampleEveryMs: 5,
+};
+
 export const COLD = { runs: 7 };
 
 /** The gateway the node talks to in every scenario: V-API style, a model that answers base64. */

@@ -9,6 +9,9 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { bigPng } from '../test/concurrency/bigImage';
@@ -17,7 +20,7 @@ import { runNode, shutdownN8n } from '../test/helpers/n8n';
 import { PROVIDERS } from '../nodes/NanoBanana/providers';
 import { PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX } from './scenarios';
+import { BATCH, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX, SCALE } from './scenarios';
 
 /**
  * The built node (what the package ships; `npm run bench` builds first). Loaded by path: next to
@@ -237,10 +240,97 @@ async function memory(route: 'multipart' | 'json' = 'multipart'): Promise<Memory
 	return { baselineRss, peakRss, inputBytes, outputBytes, samples, executeMs };
 }
 
+/**
+ * Scale: one execution, SCALE.prompts prompts, each answered with an image of about 1 MB, in
+ * filesystem mode. Peak RSS growth during execute(): once n8n has stored an image, the node must
+ * not hold it, so the growth must not follow the batch.
+ */
+async function scale(): Promise<MemoryResult> {
+	await runNano(generate({ concurrency: SCALE.concurrency }), prompts(2));
+	gc();
+	await sleep(200);
+	gc();
+	const baselineRss = process.memoryUsage.rss();
+	let peakRss = baselineRss;
+	let measuring = false;
+	let samples = 0;
+	const sample = () => {
+		if (!measuring) return;
+		samples++;
+		peakRss = Math.max(peakRss, process.memoryUsage.rss());
+	};
+	const timer = setInterval(sample, SCALE.sampleEveryMs);
+	let executeMs = 0;
+	const result = await runNano(generate({ concurrency: SCALE.concurrency }), prompts(SCALE.prompts), {
+		onStart: () => {
+			measuring = true;
+			sample();
+		},
+		onEnd: (ms) => {
+			sample();
+			measuring = false;
+			executeMs = ms;
+		},
+	});
+	clearInterval(timer);
+	if (result.items.length !== SCALE.prompts) throw new Error(`scale: ${result.items.length} images out of ${SCALE.prompts}`);
+	const outputBytes = result.items.reduce((sum, i) => sum + Number(i.json.fileSize), 0);
+	return { baselineRss, peakRss, inputBytes: 0, outputBytes, samples, executeMs };
+}
+
+/**
+ * The same batch without the node and without n8n: fetch, JSON, base64 decode and a file write
+ * per image, 6 at a time. What this process's memory does under that load on its own, to set the
+ * node's figure against.
+ */
+async function scalePlain(): Promise<MemoryResult> {
+	const dir = mkdtempSync(path.join(tmpdir(), 'nano-banana-scale-'));
+	let written = 0;
+	const one = async (i: number) => {
+		const response = await fetch(`${baseUrlOf(PROVIDER)}/v1/images/generations`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ model: MODEL, prompt: `A banana, take ${i}` }),
+		});
+		const answer = (await response.json()) as { data: Array<{ b64_json: string }> };
+		const bytes = Buffer.from(answer.data[0].b64_json, 'base64');
+		await writeFile(path.join(dir, `${i}.png`), bytes);
+		written += bytes.length;
+	};
+	const pool = async (count: number) => {
+		let next = 0;
+		await Promise.all(Array.from({ length: SCALE.concurrency }, async () => {
+			while (next < count) await one(next++);
+		}));
+	};
+	try {
+		await pool(2);
+		gc();
+		await sleep(200);
+		gc();
+		const baselineRss = process.memoryUsage.rss();
+		let peakRss = baselineRss;
+		let samples = 0;
+		const timer = setInterval(() => {
+			samples++;
+			peakRss = Math.max(peakRss, process.memoryUsage.rss());
+		}, SCALE.sampleEveryMs);
+		written = 0;
+		const started = performance.now();
+		await pool(SCALE.prompts);
+		const executeMs = performance.now() - started;
+		clearInterval(timer);
+		peakRss = Math.max(peakRss, process.memoryUsage.rss());
+		return { baselineRss, peakRss, inputBytes: 0, outputBytes: written, samples, executeMs };
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 async function main(): Promise<void> {
 	const task = process.argv[2];
-	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory: async () => await memory('multipart'), memoryJson: async () => await memory('json') };
-	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead, memory or memoryJson`);
+	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory: async () => await memory('multipart'), memoryJson: async () => await memory('json'), scale, scalePlain };
+	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead, memory, memoryJson, scale or scalePlain`);
 	if (!doubleUrl) throw new Error('BENCH_DOUBLE_URL is not set: run the benchmark with npm run bench');
 	try {
 		const result = await tasks[task]();

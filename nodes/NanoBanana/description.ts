@@ -151,7 +151,7 @@ export const nodeProperties: INodeProperties[] = [
 				default: 3,
 				typeOptions: { minValue: 1, maxValue: 20 },
 				description:
-					'How many requests to the gateway may run at once across all input items. Output order stays the same. Lower it if the gateway answers 429.',
+					'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
 			},
 			{
 				displayName: 'Extra Request Fields (JSON)',
@@ -189,7 +189,7 @@ export const nodeProperties: INodeProperties[] = [
 				default: 2,
 				typeOptions: { minValue: 0, maxValue: 10 },
 				description:
-					'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After.',
+					'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After. A 429 while the node is still lowering its concurrency does not count.',
 			},
 			{
 				displayName: 'Number of Images',

@@ -120,7 +120,7 @@ const STATUS_HINTS: Record<number, string> = {
 	403: 'The key is not allowed to use this model or endpoint. Check the model ID and your plan with the gateway.',
 	404: 'The gateway has no such endpoint or model. Check the base URL (without /v1) and the model ID.',
 	413: 'The request is too large for the gateway. Send fewer or smaller images.',
-	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again, or lower "Concurrency" in the options.',
+	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again. When many executions use this key at once, set "Max Requests in Flight" in the credential to your plan\'s limit.',
 };
 
 /** What a user can do about a block, by the provider's reason (Gemini's finishReason and the like). */
