@@ -44,7 +44,7 @@ export async function runImageCall(scope: CallScope): Promise<INodeExecutionData
 	}
 	const dialect = dialectFor(s.provider, credentials.dialect);
 	const format = WIRE_FORMATS[wireFormatFor(s.provider, credentials.endpoint)];
-	const inputs = await readInputs(ctx, s, format.maxInputs(s.model, dialect), s.provider.displayName);
+	const inputs = await readInputs(scope, format.maxInputs(s.model, dialect), s.provider.displayName);
 	const planWarnings: string[] = [];
 	const aspectRatio = s.matchInput ? matchedRatio(scope, inputs, planWarnings) : s.aspectRatio;
 	const call = await format.build({ scope, provider: s.provider, baseUrl, dialect, inputs, aspectRatio });

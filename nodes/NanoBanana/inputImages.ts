@@ -8,8 +8,10 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
+import { readLinkedImage } from './inputLinks';
 import type { ItemSettings } from './settings';
 import { itemError } from './settings';
+import type { CallScope } from './transport';
 
 /**
  * One image part of an edit. Images n8n keeps on disk are streamed from there on every
@@ -112,22 +114,38 @@ export async function readInputImage(
 
 /**
  * Edit's images and mask, checked before any request: at least one image, no more than the
- * route takes for this model (`max`, named after `takerName`).
+ * route takes for this model (`max`, named after `takerName`), from the item's binary properties
+ * or from links (inputLinks.ts).
  */
-export async function readInputs(ctx: IExecuteFunctions, s: ItemSettings, max: number, takerName: string): Promise<InputImages> {
+export async function readInputs(scope: CallScope, max: number, takerName: string): Promise<InputImages> {
+	const { ctx, s } = scope;
 	if (s.operation !== 'edit') return { images: [] };
-	if (s.imageProperties.length === 0) {
-		throw itemError(ctx, s.itemIndex, '"Input Image Properties" is empty', 'Name at least one binary property that holds an image, for example data.');
-	}
-	if (s.imageProperties.length > max) {
+	const fromUrl = s.imageSource === 'url';
+	const field = fromUrl ? 'Image URLs' : 'Input Image Properties';
+	const count = fromUrl ? s.imageUrls.length : s.imageProperties.length;
+	if (count === 0) {
 		throw itemError(
 			ctx,
 			s.itemIndex,
-			`"Input Image Properties" names ${s.imageProperties.length} images, but ${takerName} takes at most ${max} for "${s.model}"`,
+			`"${field}" is empty`,
+			fromUrl ? 'Give at least one link to an image.' : 'Name at least one binary property that holds an image, for example data.',
+		);
+	}
+	if (count > max) {
+		throw itemError(
+			ctx,
+			s.itemIndex,
+			`"${field}" names ${count} images, but ${takerName} takes at most ${max} for "${s.model}"`,
 			'Send fewer images, or pick a model that takes more.',
 		);
 	}
 	const images: FilePart[] = [];
+	if (fromUrl) {
+		// One after another, in order: a bad link fails the item before the rest are fetched.
+		for (const [i, link] of s.imageUrls.entries()) images.push(await readLinkedImage(scope, link, 'Image URLs', i));
+		const mask = s.maskUrl ? await readLinkedImage(scope, s.maskUrl, 'Mask URL', 0) : undefined;
+		return { images, mask };
+	}
 	for (const property of s.imageProperties) images.push(await readInputImage(ctx, s, property, 'Input Image Properties'));
 	const mask = s.maskProperty ? await readInputImage(ctx, s, s.maskProperty, 'Mask Property') : undefined;
 	return { images, mask };

@@ -24,8 +24,13 @@ export interface ItemSettings {
 	resolution?: Resolution;
 	/** Ask the model for its words too (routes that can return text next to the image). */
 	includeText: boolean;
+	/** Edit: where the input images come from. */
+	imageSource: 'binary' | 'url';
 	imageProperties: string[];
 	maskProperty?: string;
+	/** Edit with `imageSource: 'url'`: the links, in order. */
+	imageUrls: string[];
+	maskUrl?: string;
 	numberOfImages: number;
 	responseFormat?: 'url' | 'b64_json';
 	mediaResolution?: string;
@@ -104,6 +109,16 @@ function splitNames(value: string): string[] {
 		.filter((name) => name !== '');
 }
 
+/**
+ * Image links as the user gives them: an array (an expression), or text with one link per line or
+ * links separated by commas. A comma splits only where a new link starts, so links that carry
+ * commas themselves (image CDNs' transformations, "w_500,h_300") stay whole.
+ */
+export function splitLinks(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.map((v) => String(v ?? '')) : String(value ?? '').split(/\r?\n|,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i);
+	return parts.map((link) => link.trim()).filter((link) => link !== '');
+}
+
 export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSettings {
 	const providerId = ctx.getNodeParameter('provider', itemIndex) as ProviderId;
 	const provider = PROVIDERS[providerId];
@@ -176,9 +191,13 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 	}
 	const onTextAnswer = options.onTextAnswer === 'output' ? 'output' : 'error';
 
-	const imageProperties =
-		operation === 'edit' ? splitNames(ctx.getNodeParameter('imageProperties', itemIndex, 'data') as string) : [];
-	const mask = operation === 'edit' ? String(ctx.getNodeParameter('maskProperty', itemIndex, '') ?? '').trim() : '';
+	const imageSource = operation === 'edit' && ctx.getNodeParameter('imageSource', itemIndex, 'binary') === 'url' ? 'url' : 'binary';
+	const fromBinary = operation === 'edit' && imageSource === 'binary';
+	const fromUrl = operation === 'edit' && imageSource === 'url';
+	const imageProperties = fromBinary ? splitNames(ctx.getNodeParameter('imageProperties', itemIndex, 'data') as string) : [];
+	const mask = fromBinary ? String(ctx.getNodeParameter('maskProperty', itemIndex, '') ?? '').trim() : '';
+	const imageUrls = fromUrl ? splitLinks(ctx.getNodeParameter('imageUrls', itemIndex, '')) : [];
+	const maskUrl = fromUrl ? String(ctx.getNodeParameter('maskUrl', itemIndex, '') ?? '').trim() : '';
 
 	return {
 		itemIndex,
@@ -191,8 +210,11 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		matchInput,
 		includeText: options.includeText === true,
 		resolution: resolution === 'auto' ? undefined : (resolution as Resolution),
+		imageSource,
 		imageProperties,
 		maskProperty: mask === '' ? undefined : mask,
+		imageUrls,
+		maskUrl: maskUrl === '' ? undefined : maskUrl,
 		numberOfImages,
 		responseFormat: responseFormat === 'auto' ? undefined : (responseFormat as 'url' | 'b64_json'),
 		mediaResolution: mediaResolution === 'auto' ? undefined : mediaResolution,

@@ -387,7 +387,37 @@ export async function sendWithRetries(scope: CallScope, call: WireCall): Promise
 	);
 }
 
-async function downloadOnce(scope: CallScope, url: string, host: string, signal?: AbortSignal): Promise<Buffer> {
+/** A download that went past its size limit: not retried (the file is what it is). */
+export class TooLargeError extends Error {
+	constructor(readonly limit: number) {
+		super(`larger than ${Math.round(limit / (1024 * 1024))} MB`);
+		this.name = 'TooLargeError';
+	}
+}
+
+/** Read a streamed body, giving up (and closing the connection) once it passes `limit` bytes. */
+async function readLimited(body: unknown, limit: number): Promise<Buffer> {
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
+		const bytes = toBuffer(body);
+		if (bytes.length > limit) throw new TooLargeError(limit);
+		return bytes;
+	}
+	const stream = body as AsyncIterable<Buffer> & { destroy?: () => void };
+	const chunks: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			length += chunk.length;
+			if (length > limit) throw new TooLargeError(limit);
+			chunks.push(chunk);
+		}
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks, length);
+}
+
+async function downloadOnce(scope: CallScope, url: string, host: string, signal?: AbortSignal, maxBytes?: number): Promise<Buffer> {
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
 		// The plain helper, never the authenticated one: the link usually points at another
@@ -395,7 +425,8 @@ async function downloadOnce(scope: CallScope, url: string, host: string, signal?
 		response = (await scope.ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
-			encoding: 'arraybuffer',
+			// With a size limit the body is read as it comes, and dropped once past the limit.
+			encoding: maxBytes === undefined ? 'arraybuffer' : 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: scope.s.timeoutMs,
@@ -414,6 +445,7 @@ async function downloadOnce(scope: CallScope, url: string, host: string, signal?
 	}
 	const status = response.statusCode;
 	if (status >= 400) {
+		if (maxBytes !== undefined) (response.body as { destroy?: () => void } | undefined)?.destroy?.();
 		throw failedAttempt(
 			gatewayError(
 				scope,
@@ -427,9 +459,23 @@ async function downloadOnce(scope: CallScope, url: string, host: string, signal?
 			parseRetryAfter(response.headers?.['retry-after']),
 		);
 	}
-	return toBuffer(response.body);
+	if (maxBytes === undefined) return toBuffer(response.body);
+	const declared = Number(response.headers?.['content-length']);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		(response.body as { destroy?: () => void } | undefined)?.destroy?.();
+		throw new TooLargeError(maxBytes);
+	}
+	try {
+		return await readLimited(response.body, maxBytes);
+	} catch (error) {
+		// The caller names the field and the link.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (error instanceof TooLargeError) throw error;
+		throw failedAttempt(gatewayError(scope, undefined, `The download from ${host} broke off before it was complete`), true);
+	}
 }
 
-export async function downloadWithRetries(scope: CallScope, url: string, host: string): Promise<Buffer> {
-	return await withRetries(scope, async (signal) => await downloadOnce(scope, url, host, signal));
+/** Download a link without the key, with the one retry loop; `maxBytes` ends it with TooLargeError past that size. */
+export async function downloadWithRetries(scope: CallScope, url: string, host: string, maxBytes?: number): Promise<Buffer> {
+	return await withRetries(scope, async (signal) => await downloadOnce(scope, url, host, signal, maxBytes));
 }

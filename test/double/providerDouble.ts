@@ -143,6 +143,8 @@ export interface ProviderDouble {
 	settings: DoubleSettings;
 	/** Images answered as URLs, by file name (`<id>.png`); delete one to make its URL "expire". */
 	files: Map<string, StoredFile>;
+	/** Statuses the file host answers for a file name before it serves the file (503, 429 ...), one per download. */
+	fileFaults: Map<string, number[]>;
 	enqueue(...responses: ScriptedResponse[]): void; // scripted answers for the next API requests
 	reset(): void; // clear requests, downloads, queue, stored files, settings back to defaults
 	close(): Promise<void>;
@@ -537,6 +539,7 @@ export function startProviderDouble(
 	const limit = { rejected: 0, peak: 0, inFlight: 0 };
 	const downloads: ProviderDouble['downloads'] = [];
 	const files = new Map<string, StoredFile>();
+	const fileFaults = new Map<string, number[]>();
 	const queue: ScriptedResponse[] = [];
 	const timers = new Set<NodeJS.Timeout>();
 	let closed = false;
@@ -550,6 +553,7 @@ export function startProviderDouble(
 		limit,
 		downloads,
 		files,
+		fileFaults,
 		settings: defaultSettings(),
 	} as ProviderDouble;
 
@@ -873,6 +877,12 @@ export function startProviderDouble(
 		downloads.push({ path: url.pathname, headers: { ...req.headers } });
 		req.resume();
 		const m = /^\/files\/([^/]+)$/.exec(url.pathname);
+		const fault = m ? fileFaults.get(m[1])?.shift() : undefined;
+		if (fault !== undefined) {
+			res.writeHead(fault, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '0' });
+			res.end('Try again');
+			return;
+		}
 		const file = m ? files.get(m[1]) : undefined;
 		if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
 			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -941,6 +951,7 @@ export function startProviderDouble(
 		downloads.length = 0;
 		queue.length = 0;
 		files.clear();
+		fileFaults.clear();
 		gemini.reset();
 		Object.assign(double.settings, defaultSettings());
 	};

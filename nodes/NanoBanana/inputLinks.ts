@@ -1,0 +1,79 @@
+/**
+ * Edit's images from links (Image Source: Image URLs): each is downloaded before any gateway call,
+ * with the plain helper (never the gateway's key), the one retry loop, and a size limit, then
+ * checked by its bytes like an image from a binary property. Anything wrong with a link is a
+ * NodeOperationError naming the item, the field and the link.
+ */
+import { NodeApiError } from 'n8n-workflow';
+
+import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
+import type { FilePart } from './inputImages';
+import { itemError } from './settings';
+import type { CallScope } from './transport';
+import { TooLargeError, downloadWithRetries, redact } from './transport';
+
+/** The largest input image the node downloads from a link. */
+export const MAX_LINKED_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export type LinkField = 'Image URLs' | 'Mask URL';
+
+/** A link as it shows in a message: without its query (signed links carry tokens there). */
+function shown(url: URL): string {
+	return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
+}
+
+export async function readLinkedImage(scope: CallScope, link: string, field: LinkField, position: number): Promise<FilePart> {
+	const { ctx, s } = scope;
+	let url: URL;
+	try {
+		url = new URL(link);
+	} catch {
+		throw itemError(ctx, s.itemIndex, `"${field}": "${link.slice(0, 200)}" is not a link`, 'Give full http or https links, for example https://shop.example.com/photos/mug.jpg.');
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw itemError(ctx, s.itemIndex, `"${field}": ${shown(url)} is not an http or https link`, 'Only http and https links can be downloaded.');
+	}
+	let bytes: Buffer;
+	try {
+		bytes = await downloadWithRetries(scope, url.href, url.host, MAX_LINKED_IMAGE_BYTES);
+	} catch (error) {
+		if (error instanceof TooLargeError) {
+			throw itemError(ctx, s.itemIndex, `"${field}": the image at ${shown(url)} is ${error.message}`, 'Input images can be at most 20 MB. Use a smaller version of the image.');
+		}
+		if (error instanceof NodeApiError) {
+			throw itemError(
+				ctx,
+				s.itemIndex,
+				`"${field}": could not download ${shown(url)}`,
+				`${redact(error.message, scope.secret)}. Check that the link is public and points at the image itself.`,
+			);
+		}
+		// n8n's cancellation: it must reach the engine as it is.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
+	const info = readImageInfo(bytes);
+	if (!info || !INPUT_MIME_TYPES.includes(info.mimeType)) {
+		const page = /^\s*(<!doctype html|<html|<\?xml|<head|<body)/i.test(bytes.subarray(0, 512).toString('latin1'));
+		throw itemError(
+			ctx,
+			s.itemIndex,
+			`"${field}": ${shown(url)} is ${page ? 'a web page, not an image' : info ? `${info.mimeType}, not a PNG, JPEG or WebP image` : 'not an image'}`,
+			page
+				? "Link to the image file itself (right-click the picture, 'Copy image address'), not to the page that shows it."
+				: info
+					? 'The Gemini image models take PNG, JPEG or WebP.'
+					: `Its bytes: ${describeNonImage(bytes)}.`,
+		);
+	}
+	const stem = decodeURIComponent(url.pathname.split('/').pop() ?? '').replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/[^\w.-]+/g, '-') || `image-${position + 1}`;
+	return {
+		property: shown(url),
+		filename: `${stem}.${info.extension}`,
+		contentType: info.mimeType,
+		size: bytes.length,
+		width: info.width,
+		height: info.height,
+		open: async () => bytes,
+	};
+}
