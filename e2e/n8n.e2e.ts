@@ -22,7 +22,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startProviderDouble, type Prefix, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
-import { readImageSize } from '../test/double/images';
+import { encodeJpeg, encodePng, readImageSize } from '../test/double/images';
 import { DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
 import { N8nRest } from './lib/n8nRest';
 import { promptsWorkflow, webhookWorkflow } from './lib/testWorkflows';
@@ -428,6 +428,20 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 			promptsWorkflow('retryBatchPause', batch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json', concurrency: 2 } }),
 			promptsWorkflow('crossOriginRedirect', [poster(8)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }),
 			webhookWorkflow('cancelDuringWait', 'nano-banana-cancel', credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }, 'at once'),
+			promptsWorkflow('editFromLinks', [poster(7)], credential, {
+				model: 'nano-banana',
+				operation: 'edit',
+				imageSource: 'url',
+				imageUrls: `${double.fileHostUrl}/files/photo.png?t=w_500,h_300\n${double.fileHostUrl}/files/style.jpg`,
+				options: { responseFormat: 'b64_json' },
+			}),
+			promptsWorkflow('editFromHugeLink', [poster(6)], credential, {
+				model: 'nano-banana',
+				operation: 'edit',
+				imageSource: 'url',
+				imageUrls: `${double.fileHostUrl}/files/huge.png`,
+				options: { responseFormat: 'b64_json' },
+			}),
 		]);
 		n8n.activate('cancelDuringWait');
 	});
@@ -482,6 +496,30 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		const inside = later.filter((r) => at(r) - t0 < 950);
 		assert.ok(inside.length <= 1, `${inside.length} requests started inside the 429's Retry-After; at most its slot partner may (${order})`);
 		assert.ok(later.length - inside.length >= 3, `the other items and the retry should start after the pause (${order})`);
+	});
+
+	test('Edit from image links: downloaded without the key, sent byte for byte, in order', async () => {
+		double.reset();
+		const photo = encodePng(640, 480, 3);
+		const style = encodeJpeg(200, 200, 4);
+		double.files.set('photo.png', { bytes: photo, contentType: 'image/png' });
+		double.files.set('style.jpg', { bytes: style, contentType: 'image/jpeg' });
+		const run = await n8n.execute('editFromLinks');
+		assertRunSucceeded(run);
+		assert.equal(nodeItems(run.result, 'Nano Banana').length, 1);
+		assert.deepEqual(double.downloads.map((d) => d.path), ['/files/photo.png', '/files/style.jpg']);
+		for (const d of double.downloads) assert.ok(!JSON.stringify(d.headers).includes(double.apiKey), 'the API key went to the file host');
+		const files = (double.requests[0]?.files ?? []).map((f) => f.bytes);
+		assert.deepEqual(files, [photo, style], 'the gateway did not get the linked images as they were');
+	});
+
+	test('Edit from a link past 20 MB: the item fails before any gateway call', async () => {
+		double.reset();
+		double.files.set('huge.png', { bytes: Buffer.concat([encodePng(64, 64, 1), Buffer.alloc(21 * 1024 * 1024)]), contentType: 'image/png' });
+		const run = await n8n.execute('editFromHugeLink');
+		assert.equal(run.result?.status, 'error', run.stdout.slice(-2000));
+		assert.match(JSON.stringify(run.result?.data.resultData.error ?? run.stdout), /larger than 20 MB/);
+		assert.equal(double.requests.length, 0, 'a gateway call was made');
 	});
 
 	test('the API call redirected (307) to another origin: the key does not follow', async () => {
