@@ -13,6 +13,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
+import { AGENT_EXAMPLE_CREDENTIALS, agentWorkflow } from '../e2e/lib/agentWorkflow';
 import { CREDENTIAL_TYPE_OF } from '../e2e/lib/examples';
 
 export const NODE_TYPE = 'n8n-nodes-nano-banana.nanoBanana';
@@ -457,4 +458,10 @@ if (require.main === module) {
 		writeFileSync(path.join(dir, `${file}.json`), JSON.stringify(workflow, null, 2) + '\n');
 		console.log(`examples/${file}.json  ${workflow.name}`);
 	}
+	// The AI agent example needs a chat model as well: e2e/agent.e2e.ts runs it, not the examples suite.
+	mkdirSync(path.join(dir, 'agent'), { recursive: true });
+	const { gateway, openAi } = { gateway: AGENT_EXAMPLE_CREDENTIALS.openAiCompatibleImageApi, openAi: AGENT_EXAMPLE_CREDENTIALS.openAiApi };
+	const agent = agentWorkflow('nbExampleAgentTool1', 'generate', { gateway, openAi });
+	writeFileSync(path.join(dir, 'agent', 'ai-agent-image-tool.json'), JSON.stringify(agent, null, 2) + '\n');
+	console.log(`examples/agent/ai-agent-image-tool.json  ${agent.name}`);
 }

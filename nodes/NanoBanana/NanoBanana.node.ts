@@ -10,6 +10,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { nodeProperties } from './description';
+import { TOOL_DESCRIPTION } from './toolDescription';
 import { runImageCall } from './imageCall';
 import type { ModelList, ProviderId } from './providers';
 import { PROVIDERS, PROVIDER_IDS, normalizeBaseUrl } from './providers';
@@ -44,7 +45,9 @@ export class NanoBanana implements INodeType {
 		defaults: {
 			name: 'Nano Banana',
 		},
-		usableAsTool: true,
+		// The tool n8n makes of this node gets a description written for the agent's model
+		// (toolDescription.ts): the default of its Tool Description.
+		usableAsTool: { replacements: { description: TOOL_DESCRIPTION } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: PROVIDER_IDS.map((id) => ({
