@@ -852,7 +852,7 @@ describe.each(OPS)('%s, the whole gateway', (op) => {
 // Batches: 429 storms, the batch-wide pause, cancellation
 // ---------------------------------------------------------------------------------------------
 
-const batchIds = ['429-storm', '429-storm-outlasts', '429-pause', 'cancel-backoff', 'cancel-backoff-cof', 'cancel-download'];
+const batchIds = ['429-storm', '429-storm-outlasts', '429-storm-shrinking', '429-over-the-limit', '429-pause', 'cancel-backoff', 'cancel-backoff-cof', 'cancel-download'];
 for (const id of batchIds) expectedRows.push(`${id}:generate`);
 
 function batchRow(id: string, fields: Omit<FigureRow, 'section' | 'operation'>): void {

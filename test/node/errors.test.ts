@@ -82,7 +82,8 @@ describe('gateway errors: a NodeApiError with the status and the gateway\'s own 
 
 	test('a Chinese message is kept verbatim, with an English reading', async () => {
 		double.enqueue(canned.saturated(429));
-		const result = await runNanoBanana(double, generate());
+		// Concurrency 1: a 429 to a lone request is the gateway's, and counts against Max Retries (0).
+		const result = await runNanoBanana(double, generate({ options: { concurrency: 1 } }));
 		expect(result.error?.httpCode).toBe('429');
 		expect(result.error?.message).toContain('当前分组上游负载已饱和，请稍后再试');
 		expect(result.error?.message).toMatch(/in English: .*upstream is saturated; try again later/);
