@@ -114,8 +114,8 @@ type ProviderId = keyof typeof CREDENTIAL_ID;
  * displayOptions match, in order, except `provider` (n8n shows the credential picker instead) and
  * the Options collection (checked on its own).
  */
-function expectedFields(provider: ProviderId, operation: 'generate' | 'edit'): string[] {
-	const values: Record<string, string> = { provider, operation };
+function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
+	const values: Record<string, string> = { provider, operation, imageSource };
 	const matches = (p: INodeProperties) => {
 		const { show, hide } = p.displayOptions ?? {};
 		for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).includes(values[key])) return false;
@@ -129,9 +129,9 @@ function expectedFields(provider: ProviderId, operation: 'generate' | 'edit'): s
 const optionNames = (): string[] =>
 	(nodeProperties.find((p) => p.name === 'options')?.options ?? []).map((o) => ('displayName' in o ? String(o.displayName) : '')).sort();
 
-async function expectFields(provider: ProviderId, operation: 'generate' | 'edit'): Promise<string[]> {
+async function expectFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): Promise<string[]> {
 	const shown = await shownParameters();
-	assert.deepEqual(shown, expectedFields(provider, operation), `fields for ${provider} / ${operation}`);
+	assert.deepEqual(shown, expectedFields(provider, operation, imageSource), `fields for ${provider} / ${operation} / ${imageSource}`);
 	assert.ok(!shown.includes('provider'), 'n8n shows the provider through the credential picker only');
 	return shown;
 }
@@ -273,6 +273,14 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 	let shown = await expectFields('gptGe', 'edit');
 	assert.ok(shown.includes('imageProperties') && shown.includes('maskProperty'), 'V-API edits take images and a mask');
 	assert.equal(await page.locator('[data-test-id=parameter-input-imageProperties] input').first().inputValue(), 'data');
+
+	// Image Source: Image URLs swaps the binary property fields for the link fields
+	await pick(page.locator('[data-test-id=parameter-input-imageSource]'), /^Image URLs/);
+	shown = await expectFields('gptGe', 'edit', 'url');
+	assert.ok(shown.includes('imageUrls') && shown.includes('maskUrl') && !shown.includes('imageProperties'), 'links instead of binary properties');
+	await shot('03b-panel-edit-image-urls');
+	await pick(page.locator('[data-test-id=parameter-input-imageSource]'), /^Binary Properties/);
+	await expectFields('gptGe', 'edit');
 
 	// TheTurbo takes no mask; its own model list starts at its usual model
 	await chooseCredential('theTurbo');
@@ -426,9 +434,9 @@ test('"Execute step" in the editor makes a real image through the provider doubl
 test('the credential dialog shows each new credential with its fields', async () => {
 	// Opened the way a user opens a saved credential from the Credentials list.
 	const expected = {
-		google: ['API Key', 'Base URL'],
-		openRouter: ['API Key', 'Base URL'],
-		openAiCompatible: ['API Key', 'Base URL', 'Endpoint', 'Field Dialect'],
+		google: ['API Key', 'Base URL', 'Max Requests in Flight'],
+		openRouter: ['API Key', 'Base URL', 'Max Requests in Flight'],
+		openAiCompatible: ['API Key', 'Base URL', 'Endpoint', 'Field Dialect', 'Max Requests in Flight'],
 	} as const;
 	for (const [provider, labels] of Object.entries(expected) as Array<[keyof typeof expected, readonly string[]]>) {
 		await page.goto(`${url}/home/credentials/${CREDENTIAL_ID[provider]}`);
