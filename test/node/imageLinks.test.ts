@@ -48,18 +48,22 @@ function sentImages(r: RecordedRequest): Buffer[] {
 }
 
 describe('Image URLs reach every route, byte for byte, in order', () => {
-	const routes: Array<[string, ProviderId, string, Record<string, unknown>]> = [
+	const routes: Array<[string, ProviderId, string, Record<string, string>]> = [
 		['an OpenAI-style images endpoint (multipart)', 'openAiCompatible', 'nano-banana', {}],
+		["an OpenAI-compatible gateway's chat completions", 'openAiCompatible', 'nano-banana', { endpoint: 'chatCompletions' }],
 		['V-API', 'gptGe', 'nano-banana', {}],
+		['Tu-zi', 'tuZi', 'gemini-3-pro-image-preview', {}],
+		['TheTurbo', 'theTurbo', 'gemini-2.5-flash-image', {}],
 		["Google's Gemini API (inlineData)", 'google', 'gemini-2.5-flash-image', {}],
 		['OpenRouter (chat completions, data URLs)', 'openRouter', 'google/gemini-2.5-flash-image', {}],
 	];
-	test.each(routes)('%s', async (_name, provider, model, extra) => {
+	test.each(routes)('%s', async (_name, provider, model, credential) => {
 		// A comma inside a link (an image CDN's transformation) does not split it.
 		const urls = `${link('mug.png', '?t=w_500,h_300')}, ${link('style.jpg')}`;
-		const result = await runNanoBanana(double, edit(provider, model, urls, extra));
+		const result = await runNanoBanana(double, edit(provider, model, urls), { credential });
 		expect(result.error).toBeUndefined();
 		const [call] = apiCalls();
+		if (credential.endpoint) expect(call.path).toBe('/v1/chat/completions');
 		expect(sentImages(call).map((b) => b.toString('base64'))).toEqual([MUG, STYLE].map((b) => b.toString('base64')));
 		// The inputs first (an answer given as a link is downloaded after).
 		expect(double.downloads.slice(0, 2).map((d) => d.path)).toEqual(['/files/mug.png', '/files/style.jpg']);
