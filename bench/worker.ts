@@ -187,6 +187,41 @@ async function overhead(): Promise<OverheadResult> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Peak RSS while `run` does its work: a forced GC and a settle first for the baseline, then RSS
+ * sampled every `everyMs` between `start` and `stop` (the node's execute(), or the plain loop).
+ */
+async function peakRss<T>(everyMs: number, run: (start: () => void, stop: () => void) => Promise<T>): Promise<{ baselineRss: number; peakRss: number; samples: number; value: T }> {
+	gc();
+	await sleep(200);
+	gc();
+	const baselineRss = process.memoryUsage.rss();
+	let peak = baselineRss;
+	let measuring = false;
+	let samples = 0;
+	const sample = () => {
+		if (!measuring) return;
+		samples++;
+		peak = Math.max(peak, process.memoryUsage.rss());
+	};
+	const timer = setInterval(sample, everyMs);
+	try {
+		const value = await run(
+			() => {
+				measuring = true;
+				sample();
+			},
+			() => {
+				sample();
+				measuring = false;
+			},
+		);
+		return { baselineRss, peakRss: peak, samples, value };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/**
  * One big edit, its peak memory measured. The multipart route (V-API) asks for MEMORY.answers
  * images with `n`; the JSON route (chat completions) sends the inputs as base64 in the body and
  * gets the images in one answer.
@@ -205,39 +240,19 @@ async function memory(route: 'multipart' | 'json' = 'multipart'): Promise<Memory
 	}
 	const inputBytes = names.reduce((sum, name) => sum + item.binary![name].data.length, 0);
 
-	gc();
-	await sleep(200);
-	gc();
-	const baselineRss = process.memoryUsage.rss();
-	let peakRss = baselineRss;
-	let measuring = false;
-	let samples = 0;
-	const sample = () => {
-		if (!measuring) return;
-		samples++;
-		peakRss = Math.max(peakRss, process.memoryUsage.rss());
-	};
-	const timer = setInterval(sample, MEMORY.sampleEveryMs);
 	let executeMs = 0;
-	const result = await runNano(
-		{ ...base, operation: 'edit', imageProperties: names.join(',') },
-		[item],
-		{
-			onStart: () => {
-				measuring = true;
-				sample();
-			},
+	const { baselineRss, peakRss: peak, samples, value: result } = await peakRss(MEMORY.sampleEveryMs, async (start, stop) =>
+		await runNano({ ...base, operation: 'edit', imageProperties: names.join(',') }, [item], {
+			onStart: start,
 			onEnd: (ms) => {
-				sample();
-				measuring = false;
+				stop();
 				executeMs = ms;
 			},
-		},
+		}),
 	);
-	clearInterval(timer);
 	if (result.items.length !== MEMORY.answers) throw new Error(`memory: ${result.items.length} images out of ${MEMORY.answers}`);
 	const outputBytes = result.items.reduce((sum, i) => sum + Number(i.json.fileSize), 0);
-	return { baselineRss, peakRss, inputBytes, outputBytes, samples, executeMs };
+	return { baselineRss, peakRss: peak, inputBytes, outputBytes, samples, executeMs };
 }
 
 /**
@@ -247,35 +262,19 @@ async function memory(route: 'multipart' | 'json' = 'multipart'): Promise<Memory
  */
 async function scale(): Promise<MemoryResult> {
 	await runNano(generate({ concurrency: SCALE.concurrency }), prompts(2));
-	gc();
-	await sleep(200);
-	gc();
-	const baselineRss = process.memoryUsage.rss();
-	let peakRss = baselineRss;
-	let measuring = false;
-	let samples = 0;
-	const sample = () => {
-		if (!measuring) return;
-		samples++;
-		peakRss = Math.max(peakRss, process.memoryUsage.rss());
-	};
-	const timer = setInterval(sample, SCALE.sampleEveryMs);
 	let executeMs = 0;
-	const result = await runNano(generate({ concurrency: SCALE.concurrency }), prompts(SCALE.prompts), {
-		onStart: () => {
-			measuring = true;
-			sample();
-		},
-		onEnd: (ms) => {
-			sample();
-			measuring = false;
-			executeMs = ms;
-		},
-	});
-	clearInterval(timer);
+	const { baselineRss, peakRss: peak, samples, value: result } = await peakRss(SCALE.sampleEveryMs, async (start, stop) =>
+		await runNano(generate({ concurrency: SCALE.concurrency }), prompts(SCALE.prompts), {
+			onStart: start,
+			onEnd: (ms) => {
+				stop();
+				executeMs = ms;
+			},
+		}),
+	);
 	if (result.items.length !== SCALE.prompts) throw new Error(`scale: ${result.items.length} images out of ${SCALE.prompts}`);
 	const outputBytes = result.items.reduce((sum, i) => sum + Number(i.json.fileSize), 0);
-	return { baselineRss, peakRss, inputBytes: 0, outputBytes, samples, executeMs };
+	return { baselineRss, peakRss: peak, inputBytes: 0, outputBytes, samples, executeMs };
 }
 
 /**
@@ -305,23 +304,15 @@ async function scalePlain(): Promise<MemoryResult> {
 	};
 	try {
 		await pool(2);
-		gc();
-		await sleep(200);
-		gc();
-		const baselineRss = process.memoryUsage.rss();
-		let peakRss = baselineRss;
-		let samples = 0;
-		const timer = setInterval(() => {
-			samples++;
-			peakRss = Math.max(peakRss, process.memoryUsage.rss());
-		}, SCALE.sampleEveryMs);
-		written = 0;
-		const started = performance.now();
-		await pool(SCALE.prompts);
-		const executeMs = performance.now() - started;
-		clearInterval(timer);
-		peakRss = Math.max(peakRss, process.memoryUsage.rss());
-		return { baselineRss, peakRss, inputBytes: 0, outputBytes: written, samples, executeMs };
+		const { baselineRss, peakRss: peak, samples, value: executeMs } = await peakRss(SCALE.sampleEveryMs, async (start, stop) => {
+			written = 0;
+			start();
+			const started = performance.now();
+			await pool(SCALE.prompts);
+			stop();
+			return performance.now() - started;
+		});
+		return { baselineRss, peakRss: peak, inputBytes: 0, outputBytes: written, samples, executeMs };
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
