@@ -130,14 +130,23 @@ export class RequestGate {
 		return (ticket.account ?? ticket.own).limitAtSend > 1;
 	}
 
-	/** Run `task` as one request: waits for a slot and for any pause to end. */
-	async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+	/**
+	 * Run `task` as one request: waits for a slot and for any pause to end. When it fails,
+	 * `classify` says whether the gateway turned it away for its rate limit, told whether the limit
+	 * could still shrink then (such a 429 may be of our own making).
+	 */
+	async run<T>(task: () => Promise<T>, signal?: AbortSignal, classify?: (error: unknown, couldShrink: boolean) => SlotOutcome): Promise<T> {
 		const ticket = await this.acquire(signal);
 		let outcome: SlotOutcome = 'failed';
 		try {
 			const result = await task();
 			outcome = 'ok';
 			return result;
+		} catch (error) {
+			outcome = classify?.(error, this.couldShrink(ticket)) ?? 'failed';
+			// Passed on as it is: the task's own error (a NodeApiError), or n8n's cancellation.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
 		} finally {
 			this.release(ticket, outcome);
 		}
