@@ -7,7 +7,8 @@ import type { NodeApiError } from 'n8n-workflow';
 import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import type { CallScope } from './transport';
-import { downloadWithRetries, gatewayError } from './transport';
+import { downloadWithRetries } from './downloads';
+import { gatewayError } from './transport';
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 

@@ -10,7 +10,8 @@ import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
 import type { FilePart } from './inputImages';
 import { itemError } from './settings';
 import type { CallScope } from './transport';
-import { TooLargeError, downloadWithRetries, redact } from './transport';
+import { TooLargeError, downloadWithRetries } from './downloads';
+import { redact } from './transport';
 
 /** The largest input image the node downloads from a link. */
 export const MAX_LINKED_IMAGE_BYTES = 20 * 1024 * 1024;

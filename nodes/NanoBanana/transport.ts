@@ -11,7 +11,6 @@ import { NodeApiError } from 'n8n-workflow';
 import type { GatewayAnswer } from './gatewayAnswer';
 import { providerMessage, tidyText } from './gatewayAnswer';
 import { abortableWait } from './hostCompat';
-import type { SlotOutcome } from './adaptiveSlots';
 import type { RequestGate } from './requestGate';
 import {
 	RETRYABLE_STATUS,
@@ -110,7 +109,7 @@ const MAX_FREE_RETRIES = 10;
 const retryFacts = new WeakMap<NodeApiError, RetryFacts>();
 
 /** The error a failed attempt ends with, and whether (and when) another attempt may help. */
-function failedAttempt(error: NodeApiError, retryable: boolean, retryAfterMs?: number, status?: number): NodeApiError {
+export function failedAttempt(error: NodeApiError, retryable: boolean, retryAfterMs?: number, status?: number): NodeApiError {
 	retryFacts.set(error, { retryable, retryAfterMs, status });
 	return error;
 }
@@ -132,7 +131,7 @@ function blockHint(reason: string): string {
 	return 'The model ended without an image. Ask plainly for a picture in the prompt, or try another model.';
 }
 
-function statusHint(status: number | undefined): string | undefined {
+export function statusHint(status: number | undefined): string | undefined {
 	if (status === undefined) return undefined;
 	return STATUS_HINTS[status] ?? (status >= 500 ? 'The gateway or its upstream failed. This is usually temporary: run again later.' : undefined);
 }
@@ -184,7 +183,7 @@ function networkFailure(scope: CallScope, error: unknown, url: string): NodeApiE
  * the execution is stopped no new attempt starts, and a wait ends at once, with n8n's own
  * cancellation error.
  */
-async function withRetries<T>(
+export async function withRetries<T>(
 	scope: CallScope,
 	attempt: (signal: AbortSignal | undefined) => Promise<T>,
 	onWait?: (facts: RetryFacts, delayMs: number) => void,
@@ -218,27 +217,16 @@ async function withRetries<T>(
 
 /**
  * One attempt through the gate: it takes a slot (the execution's, and the account's when the
- * credential caps it), and gives it back with what happened, so that a 429 shrinks the limit.
+ * credential caps it) and gives it back with what happened, so that a 429 shrinks the limit; a
+ * 429 while the limit could still shrink is marked free for the retry loop.
  */
 async function gated<T>(gate: RequestGate, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
-	const ticket = await gate.acquire(signal);
-	let outcome: SlotOutcome = 'failed';
-	try {
-		const result = await attempt();
-		outcome = 'ok';
-		return result;
-	} catch (error) {
+	return await gate.run(attempt, signal, (error, couldShrink) => {
 		const facts = error instanceof NodeApiError ? retryFacts.get(error) : undefined;
-		if (facts?.status === 429) {
-			outcome = 'rateLimited';
-			facts.free = gate.couldShrink(ticket);
-		}
-		// Already a NodeApiError for the retry loop, or n8n's cancellation: passed on as it is.
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		throw error;
-	} finally {
-		gate.release(ticket, outcome);
-	}
+		if (facts?.status !== 429) return 'failed';
+		facts.free = couldShrink;
+		return 'rateLimited';
+	});
 }
 
 /** One request to the provider, with its key, as a route's own step (an upload) needs it. */
@@ -385,97 +373,4 @@ export async function sendWithRetries(scope: CallScope, call: WireCall): Promise
 			if (facts.status === 429) gate.pause(delay);
 		},
 	);
-}
-
-/** A download that went past its size limit: not retried (the file is what it is). */
-export class TooLargeError extends Error {
-	constructor(readonly limit: number) {
-		super(`larger than ${Math.round(limit / (1024 * 1024))} MB`);
-		this.name = 'TooLargeError';
-	}
-}
-
-/** Read a streamed body, giving up (and closing the connection) once it passes `limit` bytes. */
-async function readLimited(body: unknown, limit: number): Promise<Buffer> {
-	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
-		const bytes = toBuffer(body);
-		if (bytes.length > limit) throw new TooLargeError(limit);
-		return bytes;
-	}
-	const stream = body as AsyncIterable<Buffer> & { destroy?: () => void };
-	const chunks: Buffer[] = [];
-	let length = 0;
-	try {
-		for await (const chunk of stream) {
-			length += chunk.length;
-			if (length > limit) throw new TooLargeError(limit);
-			chunks.push(chunk);
-		}
-	} finally {
-		stream.destroy?.();
-	}
-	return Buffer.concat(chunks, length);
-}
-
-async function downloadOnce(scope: CallScope, url: string, host: string, signal?: AbortSignal, maxBytes?: number): Promise<Buffer> {
-	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
-	try {
-		// The plain helper, never the authenticated one: the link usually points at another
-		// host (a CDN), and the gateway's key must not travel there.
-		response = (await scope.ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			// With a size limit the body is read as it comes, and dropped once past the limit.
-			encoding: maxBytes === undefined ? 'arraybuffer' : 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: scope.s.timeoutMs,
-			// The plain helper is not tied to the execution by itself: stop the download on cancel.
-			abortSignal: signal,
-		})) as typeof response;
-	} catch (error) {
-		const code = networkCode(error);
-		const message = isTimeout(error)
-			? `Downloading the image from ${host} did not finish within ${Math.round(scope.s.timeoutMs / 1000)} s`
-			: `Could not download the image from ${host}${code ? ` (${code})` : ''}`;
-		throw failedAttempt(
-			gatewayError(scope, undefined, message, 'Image links are temporary; run again to get a new one.'),
-			isRetryableNetworkError(error),
-		);
-	}
-	const status = response.statusCode;
-	if (status >= 400) {
-		if (maxBytes !== undefined) (response.body as { destroy?: () => void } | undefined)?.destroy?.();
-		throw failedAttempt(
-			gatewayError(
-				scope,
-				status,
-				`Downloading the image from ${host} failed with ${status}`,
-				status === 403 || status === 404 || status === 410
-					? 'Image links from these gateways expire within hours; this one may have expired. Run again to get a new image.'
-					: statusHint(status),
-			),
-			RETRYABLE_STATUS.has(status),
-			parseRetryAfter(response.headers?.['retry-after']),
-		);
-	}
-	if (maxBytes === undefined) return toBuffer(response.body);
-	const declared = Number(response.headers?.['content-length']);
-	if (Number.isFinite(declared) && declared > maxBytes) {
-		(response.body as { destroy?: () => void } | undefined)?.destroy?.();
-		throw new TooLargeError(maxBytes);
-	}
-	try {
-		return await readLimited(response.body, maxBytes);
-	} catch (error) {
-		// The caller names the field and the link.
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		if (error instanceof TooLargeError) throw error;
-		throw failedAttempt(gatewayError(scope, undefined, `The download from ${host} broke off before it was complete`), true);
-	}
-}
-
-/** Download a link without the key, with the one retry loop; `maxBytes` ends it with TooLargeError past that size. */
-export async function downloadWithRetries(scope: CallScope, url: string, host: string, maxBytes?: number): Promise<Buffer> {
-	return await withRetries(scope, async (signal) => await downloadOnce(scope, url, host, signal, maxBytes));
 }
