@@ -9,9 +9,10 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { ProviderDouble } from '../double/providerDouble';
 import { startProviderDouble } from '../double/providerDouble';
-import type { InputItem, RunResult } from '../helpers/n8n';
+import type { RunResult } from '../helpers/n8n';
 import { shutdownN8n } from '../helpers/n8n';
 import { runNanoBanana } from '../helpers/nanoBanana';
+import { promptItems, smallGenerate } from './batch';
 
 const LATENCY = 200;
 let double: ProviderDouble;
@@ -29,18 +30,8 @@ afterAll(async () => {
 	await shutdownN8n();
 });
 
-const prompts = (count: number, tag = 'p'): InputItem[] => Array.from({ length: count }, (_, i) => ({ json: { p: `${tag}${i}` } }));
-
-const generate = (options: IDataObject = {}) => ({
-	provider: 'openAiCompatible',
-	operation: 'generate',
-	model: 'nano-banana',
-	prompt: '={{ $json.p }}',
-	options: { extraFields: '{"size":"64x64"}', ...options },
-});
-
 async function run(count: number, options: IDataObject, credential: ICredentialDataDecryptedObject = {}, credentialId?: string, tag = 'p'): Promise<RunResult> {
-	return await runNanoBanana(double, generate(options), { items: prompts(count, tag), credential, credentialId });
+	return await runNanoBanana(double, smallGenerate(options), { items: promptItems(count, tag), credential, credentialId });
 }
 
 const images = (result: RunResult) => result.items.filter((i) => i.binary?.data).length;
@@ -52,7 +43,7 @@ test('Concurrency 20 against a gateway that takes 6: all 24 images, none lost to
 	const wall = performance.now() - started;
 	expect(result.error).toBeUndefined();
 	expect(images(result)).toBe(24);
-	expect(result.items.map((i) => i.json.prompt)).toEqual(prompts(24).map((p) => p.json?.p));
+	expect(result.items.map((i) => i.json.prompt)).toEqual(promptItems(24).map((p) => p.json?.p));
 	// The first wave finds the limit; after it no more than a handful of probes are turned away.
 	expect(double.limit.rejected).toBeGreaterThan(0);
 	expect(double.limit.rejected).toBeLessThan(24);

@@ -7,9 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderDouble, RecordedRequest, ScriptedResponse } from '../double/providerDouble';
 import { canned, startProviderDouble } from '../double/providerDouble';
-import type { InputItem, RunResult } from '../helpers/n8n';
+import type { RunResult } from '../helpers/n8n';
 import { shutdownN8n } from '../helpers/n8n';
 import { runNanoBanana } from '../helpers/nanoBanana';
+import { promptItems, smallGenerate } from './batch';
 import type { GatewayProbe } from './gatewayProbe';
 import { startGatewayProbe } from './gatewayProbe';
 
@@ -32,19 +33,8 @@ afterAll(async () => {
 	await shutdownN8n();
 });
 
-/** Items whose prompts are p0, p1, ... (the node reads the prompt per item through an expression). */
-const promptItems = (count: number): InputItem[] => Array.from({ length: count }, (_, i) => ({ json: { p: `p${i}` } }));
-
-const generate = (options: IDataObject = {}) => ({
-	provider: 'openAiCompatible',
-	operation: 'generate',
-	model: 'nano-banana',
-	prompt: '={{ $json.p }}',
-	options: { extraFields: '{"size":"64x64"}', ...options },
-});
-
 async function run(count: number, options: IDataObject = {}, continueOnFail = false): Promise<RunResult> {
-	return await runNanoBanana(double, generate(options), {
+	return await runNanoBanana(double, smallGenerate(options), {
 		items: promptItems(count),
 		continueOnFail,
 		credential: { baseUrl: probe.baseUrlFor('openai') },
@@ -229,7 +219,7 @@ describe('stopping the execution', () => {
 		double.enqueue(forPrompt('p0', { delayMs: 30_000 }));
 		const controller = new AbortController();
 		const started = Date.now();
-		const running = runNanoBanana(double, generate({ concurrency: 1, maxRetries: 0 }), {
+		const running = runNanoBanana(double, smallGenerate({ concurrency: 1, maxRetries: 0 }), {
 			items: promptItems(4),
 			continueOnFail: true,
 			credential: { baseUrl: probe.baseUrlFor('openai') },
