@@ -12,25 +12,13 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { nodeProperties } from './description';
 import { TOOL_DESCRIPTION } from './toolDescription';
 import { runImageCall } from './imageCall';
-import type { ModelList, ProviderId } from './providers';
+import { modelIds } from './models/modelList';
+import { modelFacts, nameOn, recordById } from './models/lookup';
+import { describeModel, presetsFor } from './models/presets';
+import type { Provider, ProviderId } from './providers';
 import { PROVIDERS, PROVIDER_IDS, normalizeBaseUrl } from './providers';
 import { GateClosedError, RequestGate } from './requestGate';
 import { readConcurrency, readSettings } from './settings';
-
-/** Ids a gateway's model list reports that look like image models. */
-const IMAGE_MODEL = /image|banana|imagen/i;
-
-/** The model IDs in a provider's list answer: `data[].id`, or Google's `models[].name` that can generateContent. */
-function modelIds(answer: unknown, list: ModelList): string[] {
-	const body = (answer ?? {}) as { data?: Array<{ id?: unknown }>; models?: Array<{ name?: unknown; supportedGenerationMethods?: unknown }> };
-	const ids =
-		list.shape === 'google'
-			? (body.models ?? [])
-					.filter((m) => !Array.isArray(m?.supportedGenerationMethods) || m.supportedGenerationMethods.includes('generateContent'))
-					.map((m) => (typeof m?.name === 'string' ? m.name.replace(/^models\//, '') : ''))
-			: (body.data ?? []).map((m) => (typeof m?.id === 'string' ? m.id : ''));
-	return ids.filter((id) => id !== '' && (!list.imageOnly || IMAGE_MODEL.test(id)));
-}
 
 export class NanoBanana implements INodeType {
 	description: INodeTypeDescription = {
@@ -38,7 +26,10 @@ export class NanoBanana implements INodeType {
 		name: 'nanoBanana',
 		icon: { light: 'file:nanoBanana.svg', dark: 'file:nanoBanana.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Google's and OpenRouter's default model is the current Nano Banana 2 model
+		// (version 1 nodes keep theirs; a retired model is sent as its replacement in both).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] === "edit" ? "Edit image" : "Generate image" }}: {{ $parameter["model"] }}',
 		description:
 			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, OpenRouter, or OpenAI-style image gateways",
@@ -64,7 +55,7 @@ export class NanoBanana implements INodeType {
 			async getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				const providerId = this.getCurrentNodeParameter('provider') as ProviderId;
 				const provider = PROVIDERS[providerId] ?? PROVIDERS.gptGe;
-				const options: INodePropertyOptions[] = provider.models.map((m) => ({
+				const options: INodePropertyOptions[] = presetsFor(provider).map((m) => ({
 					name: m.name,
 					value: m.value,
 					description: m.description,
@@ -79,9 +70,14 @@ export class NanoBanana implements INodeType {
 						json: true,
 						timeout: 15000,
 					});
-					const ids = [...new Set(modelIds(answer, provider.modelList))].filter((id) => !known.has(id)).sort();
+					const ids = modelIds(answer, provider.modelList).filter((id) => !known.has(id)).sort();
 					for (const id of ids) {
-						options.push({ name: id, value: id, description: 'Reported by the gateway' });
+						const record = modelFacts(provider, id).record;
+						options.push({
+							name: id,
+							value: id,
+							description: record ? `Reported by the gateway. ${describeModel(record)}` : "Reported by the gateway; not in this node's catalogue, so it is sent as it is, without checks",
+						});
 						known.add(id);
 					}
 				} catch {
@@ -92,7 +88,7 @@ export class NanoBanana implements INodeType {
 				// model when the credential switches the provider). Say which it is.
 				const current = this.getCurrentNodeParameter('model');
 				if (typeof current === 'string' && current !== '' && !current.startsWith('=') && !known.has(current)) {
-					const elsewhere = PROVIDER_IDS.find((id) => id !== provider.id && PROVIDERS[id].models.some((m) => m.value === current));
+					const elsewhere = PROVIDER_IDS.find((id) => id !== provider.id && presetsFor(PROVIDERS[id]).some((m) => m.value === current));
 					options.push(
 						elsewhere
 							? {
@@ -100,7 +96,7 @@ export class NanoBanana implements INodeType {
 									value: current,
 									description: `A ${PROVIDERS[elsewhere].displayName} model, kept from before the provider changed. Pick one of this list unless your gateway has it.`,
 								}
-							: { name: `${current} (Custom)`, value: current, description: 'The model ID this node is set to' },
+							: retiredEntry(provider, current) ?? { name: `${current} (Custom)`, value: current, description: 'The model ID this node is set to' },
 					);
 				}
 				return options;
@@ -147,6 +143,19 @@ export class NanoBanana implements INodeType {
 		}
 		return [results.flat()];
 	}
+}
+
+/** A saved workflow's model that Google has shut down: shown as what it now runs as. */
+function retiredEntry(provider: Provider, current: string): INodePropertyOptions | undefined {
+	const lifecycle = modelFacts(provider, current).record?.lifecycle;
+	if (lifecycle?.status !== 'shutDown' || !provider.catalogueNames) return undefined;
+	const next = recordById(lifecycle.replacement);
+	const sent = next ? nameOn(provider, next) : lifecycle.replacement;
+	return {
+		name: `${current} (shut down: runs as ${sent})`,
+		value: current,
+		description: `Google shut this model down on ${lifecycle.shutdown}; the node sends ${sent} and says so in the output's warnings. Pick a current model to remove the warning.`,
+	};
 }
 
 /** The item that stands for a failed one under "Continue On Fail". */

@@ -2,15 +2,58 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS, PROVIDERS, PROVIDER_IDS, RATIO_PIXELS_1K } from './providers';
+import { CATALOGUE } from './models/catalogue';
+import type { AspectRatio } from './models/imageSizes';
+import { ASPECT_RATIOS, RATIO_PIXELS_1K } from './models/imageSizes';
+import { modelsTaking } from './models/modelLimits';
+import type { Provider } from './providers';
+import { DIALECTS, PROVIDERS, PROVIDER_IDS } from './providers';
 
 const forEdit = { show: { operation: ['edit'] } };
 
-const ratioOptions: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({
-	name: ratio,
-	value: ratio,
-	description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K${NANO_BANANA_2_RATIOS.includes(ratio) ? '; Gemini 3.1 Flash Image only' : ''}`,
-}));
+// What the hints say about models comes from the catalogue (models/catalogue.ts).
+const served = CATALOGUE.filter((m) => m.lifecycle.status !== 'shutDown');
+const list = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+/** The served models that take a ratio, when not every one with known ratios does. */
+const ratioTakers = (ratio: AspectRatio): string | undefined => {
+	const takers = modelsTaking((m) => m.ratios?.includes(ratio) === true);
+	return takers.length < served.filter((m) => m.ratios).length ? takers.join(' or ') : undefined;
+};
+const LONG_RATIOS = ASPECT_RATIOS.filter((r) => ratioTakers(r) !== undefined);
+const LONG_RATIO_HINT = LONG_RATIOS.length > 0 ? ` ${list([...LONG_RATIOS])} need ${ratioTakers(LONG_RATIOS[0])}.` : '';
+const ONE_SIZE = served.filter((m) => m.sizes.length === 1).map((m) => m.name);
+const SMALLEST = modelsTaking((m) => m.sizes.includes('512'));
+const INPUT_LIMITS = [...new Set(served.map((m) => m.maxInputs).filter((n): n is number => n !== undefined))]
+	.sort((a, b) => a - b)
+	.map((n) => `${list(served.filter((m) => m.maxInputs === n).map((m) => m.name))} up to ${n}`)
+	.join('; ');
+
+const ratioOptions: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => {
+	const takers = ratioTakers(ratio);
+	return { name: ratio, value: ratio, description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K${takers ? `; ${takers} only` : ''}` };
+});
+
+/** The model field of one provider in some node versions, starting at that provider's usual model. */
+function modelProperty(provider: Provider, defaultModel: string, versions?: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Model Name or ID',
+		name: 'model',
+		type: 'options',
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- the list loads at run time (getModels) and holds this default
+		default: defaultModel,
+		required: true,
+		displayOptions: { show: { provider: [provider.id], ...versions?.show } },
+		typeOptions: {
+			loadOptionsMethod: 'getModels',
+			loadOptionsDependsOn: ['provider'],
+		},
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: provider.catalogueNames
+			? 'The list holds the Nano Banana models Google serves today and the image models the key reports. A model Google has shut down is sent as its replacement, with a warning.'
+			: 'The list holds the models this gateway documents and the image models it reports. Gateways add and rename models often: switch to Expression to type any model ID.',
+	};
+}
 
 const aspectRatioBase = {
 	displayName: 'Aspect Ratio',
@@ -52,25 +95,16 @@ export const nodeProperties: INodeProperties[] = [
 			},
 		],
 	},
-	// One model field per provider, so that each starts at that provider's usual model.
-	...PROVIDER_IDS.map(
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- set below, per provider
-		(id): INodeProperties => ({
-			displayName: 'Model Name or ID',
-			name: 'model',
-			type: 'options',
-			default: PROVIDERS[id].defaultModel,
-			required: true,
-			displayOptions: { show: { provider: [id] } },
-			typeOptions: {
-				loadOptionsMethod: 'getModels',
-				loadOptionsDependsOn: ['provider'],
-			},
-			description:
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			hint: 'The list holds the models this gateway documents and the image models it reports. Gateways add and rename models often: switch to Expression to type any model ID.',
-		}),
-	),
+	// One model field per provider, so that each starts at that provider's usual model; where
+	// version 2 changed that default, one field per version (saved workflows leave defaults out).
+	...PROVIDER_IDS.flatMap((id): INodeProperties[] => {
+		const provider = PROVIDERS[id];
+		if (!provider.currentDefault || provider.currentDefault === provider.defaultModel) return [modelProperty(provider, provider.defaultModel)];
+		return [
+			modelProperty(provider, provider.defaultModel, { show: { '@version': [1] } }),
+			modelProperty(provider, provider.currentDefault, { show: { '@version': [{ _cnd: { gte: 2 } }] } }),
+		];
+	}),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -104,7 +138,7 @@ export const nodeProperties: INodeProperties[] = [
 		placeholder: 'e.g. data, product, style',
 		description:
 			'Names of the input item\'s binary properties that hold the images to send, separated by commas. They are sent in this order.',
-		hint: 'V-API takes up to 6 images; Gemini 2.5 Flash models up to 3, Gemini 3 Pro and 3.1 Flash up to 14 (TheTurbo and Tu-zi flash models: 3)',
+		hint: `${INPUT_LIMITS}. Gateways have their own limits: V-API up to ${DIALECTS.gptGe.maxImages.pro}; TheTurbo and Tu-zi flash models up to ${DIALECTS.theTurbo.maxImages.flash}.`,
 	},
 	{
 		displayName: 'Mask Property',
@@ -141,14 +175,14 @@ export const nodeProperties: INodeProperties[] = [
 	{
 		...aspectRatioBase,
 		displayOptions: { show: { operation: ['generate'] } },
-		description: 'Shape of the image. Auto leaves it to the model (usually 1:1). 1:4, 4:1, 1:8 and 8:1 need Gemini 3.1 Flash Image.',
+		description: `Shape of the image. Auto leaves it to the model (usually 1:1).${LONG_RATIO_HINT}`,
 		options: [{ name: 'Auto', value: 'auto', description: "The model's default" }, ...ratioOptions],
 	},
 	{
 		...aspectRatioBase,
 		displayOptions: forEdit,
 		description:
-			"Shape of the image. Match First Input Image picks the ratio closest to the first image's own width and height. 1:4, 4:1, 1:8 and 8:1 need Gemini 3.1 Flash Image.",
+			`Shape of the image. Match First Input Image picks the ratio the model takes that is closest to the first image's own width and height.${LONG_RATIO_HINT}`,
 		options: [
 			{ name: 'Auto', value: 'auto', description: "The model's default (often the first image's shape)" },
 			{ name: 'Match First Input Image', value: 'matchInput', description: "The supported ratio closest to the first input image's shape" },
@@ -160,12 +194,10 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'resolution',
 		type: 'options',
 		default: 'auto',
-		description:
-			'Size class of the image. 2K and 4K need a model that supports them (pro models) and can take 2 to 3 minutes.',
-		// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- by size, smallest first
+		description: `Size class of the image. 2K and 4K can take 2 to 3 minutes; ${list(ONE_SIZE)} make 1K only (a larger size is not sent, with a warning).`,
 		options: [
 			{ name: 'Auto', value: 'auto', description: "The model's default (usually 1K)" },
-			{ name: '512', value: '512', description: 'About 512 pixels; fast and cheap drafts, Gemini 3.1 Flash Image only' },
+			{ name: '512', value: '512', description: `About 512 pixels; fast and cheap drafts, ${SMALLEST.join(' or ')} only` },
 			{ name: '1K', value: '1K', description: 'About 1024 pixels on the short side of a square' },
 			{ name: '2K', value: '2K', description: 'About 2048 pixels' },
 			{ name: '4K', value: '4K', description: 'About 4096 pixels; large files, slow' },

@@ -114,10 +114,10 @@ export async function readInputImage(
 
 /**
  * Edit's images and mask, checked before any request: at least one image, no more than the
- * route takes for this model (`max`, named after `takerName`), from the item's binary properties
+ * route takes for this model (`max`, named after `takerName`; undefined: not known, no check), from the item's binary properties
  * or from links (inputLinks.ts).
  */
-export async function readInputs(scope: CallScope, max: number, takerName: string): Promise<InputImages> {
+export async function readInputs(scope: CallScope, max: number | undefined, takerName: string): Promise<InputImages> {
 	const { ctx, s } = scope;
 	if (s.operation !== 'edit') return { images: [] };
 	const fromUrl = s.imageSource === 'url';
@@ -131,7 +131,7 @@ export async function readInputs(scope: CallScope, max: number, takerName: strin
 			fromUrl ? 'Give at least one link to an image.' : 'Name at least one binary property that holds an image, for example data.',
 		);
 	}
-	if (count > max) {
+	if (max !== undefined && count > max) {
 		throw itemError(
 			ctx,
 			s.itemIndex,

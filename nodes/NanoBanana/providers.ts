@@ -9,83 +9,25 @@
  * Tu-zi 004) as summed up in ../shared/PROVIDERS.md; Google's Gemini API and OpenRouter as
  * summed up in ../shared/ROUTES.md.
  */
-import type { ModelFamily } from './models';
-import { modelFamily } from './models';
+import type { ModelFacts, ModelNaming } from './models/lookup';
+import type { ModelList } from './models/modelList';
+import type { AspectRatio, Resolution } from './models/imageSizes';
+import { pixelsFor } from './models/imageSizes';
+import { CURRENT_DEFAULT } from './models/catalogue';
+import { recordById } from './models/lookup';
 import type { WireFormatId } from './wireFormats/wireFormat';
 
-export type { ModelFamily };
-export { modelFamily };
+export type { ModelList };
 
-export const ASPECT_RATIOS = [
-	'1:1',
-	'2:3',
-	'3:2',
-	'3:4',
-	'4:3',
-	'4:5',
-	'5:4',
-	'9:16',
-	'16:9',
-	'21:9',
-	// Gemini 3.1 Flash Image only:
-	'1:4',
-	'4:1',
-	'1:8',
-	'8:1',
-] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
-
-/** The ratios only Gemini 3.1 Flash Image takes (ROUTES.md): sent for that model alone. */
-export const NANO_BANANA_2_RATIOS: readonly AspectRatio[] = ['1:4', '4:1', '1:8', '8:1'];
-
-export const RESOLUTIONS = ['512', '1K', '2K', '4K'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
-
-/** The resolution only Gemini 3.1 Flash Image takes. */
-export const NANO_BANANA_2_RESOLUTIONS: readonly Resolution[] = ['512'];
-
-/** Width x height of each ratio at 1K, from the table in seeds 000/001. */
-export const RATIO_PIXELS_1K: Record<AspectRatio, readonly [number, number]> = {
-	'1:1': [1024, 1024],
-	'2:3': [832, 1248],
-	'3:2': [1248, 832],
-	'3:4': [864, 1184],
-	'4:3': [1184, 864],
-	'4:5': [896, 1152],
-	'5:4': [1152, 896],
-	'9:16': [768, 1344],
-	'16:9': [1344, 768],
-	'21:9': [1536, 672],
-	'1:4': [512, 2048],
-	'4:1': [2048, 512],
-	'1:8': [384, 3072],
-	'8:1': [3072, 384],
-};
-
-const RESOLUTION_SCALE: Record<Resolution, number> = { '512': 0.5, '1K': 1, '2K': 2, '4K': 4 };
-
-export function pixelsFor(ratio: AspectRatio, resolution: Resolution = '1K'): [number, number] {
-	const [w, h] = RATIO_PIXELS_1K[ratio];
-	const scale = RESOLUTION_SCALE[resolution];
-	return [Math.round(w * scale), Math.round(h * scale)];
-}
-
-/** The ratio of the table closest to an image's own shape (Edit's "Match First Input Image"). */
-export function nearestRatio(width: number, height: number, ratios: readonly AspectRatio[]): AspectRatio {
-	const target = Math.log(width / height);
-	let best = ratios[0];
-	for (const ratio of ratios) {
-		const [w, h] = RATIO_PIXELS_1K[ratio];
-		const [bw, bh] = RATIO_PIXELS_1K[best];
-		if (Math.abs(Math.log(w / h) - target) < Math.abs(Math.log(bw / bh) - target)) best = ratio;
-	}
-	return best;
-}
+/** How gateways' field dialects group the models: pro models spell sizes their own way on V-API and Tu-zi. */
+export type ModelFamily = 'flash' | 'pro';
 
 /** What the user asked for, already validated. `undefined` means "auto": the gateway's default. */
 export interface SizeRequest {
 	model: string;
 	family: ModelFamily;
+	/** The size a gateway alias always makes (V-API's -2k/-4k). */
+	fixedSize?: Resolution;
 	aspectRatio?: AspectRatio;
 	resolution?: Resolution;
 }
@@ -136,15 +78,12 @@ export const DIALECTS: Record<DialectId, Dialect> = {
 		id: 'gptGe',
 		displayName: 'V-API Style',
 		description: 'size as a ratio (flash models) or 1k/2k/4k plus aspect_ratio (pro models)',
-		mapSize({ model, family, aspectRatio, resolution }) {
+		mapSize({ model, family, fixedSize, aspectRatio, resolution }) {
 			const out = sizeFields();
-			const alias = /-(2k|4k)$/i.exec(model);
-			if (alias) {
+			if (fixedSize) {
 				if (aspectRatio) out.fields.size = aspectRatio;
-				if (resolution && lower(resolution) !== alias[1].toLowerCase()) {
-					out.warnings.push(
-						`Resolution ${resolution} was not sent: the model "${model}" always makes ${alias[1].toUpperCase()} images.`,
-					);
+				if (resolution && resolution !== fixedSize) {
+					out.warnings.push(`Resolution ${resolution} was not sent: the model "${model}" always makes ${fixedSize} images.`);
 				}
 			} else if (family === 'pro') {
 				if (resolution) out.fields.size = lower(resolution);
@@ -231,22 +170,7 @@ export const DIALECTS: Record<DialectId, Dialect> = {
 
 export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible' | 'google' | 'openRouter';
 
-export interface KnownModel {
-	value: string;
-	name: string;
-	description: string;
-}
-
-/** Where a provider lists its models, and how to read the IDs out of the answer. */
-export interface ModelList {
-	path: string;
-	/** `data[].id` (OpenAI style) or `models[].name` with `supportedGenerationMethods` (Google). */
-	shape: 'openAi' | 'google';
-	/** Keep only IDs that look like image models (lists that hold every model). */
-	imageOnly: boolean;
-}
-
-export interface Provider {
+export interface Provider extends ModelNaming {
 	id: ProviderId;
 	displayName: string;
 	credentialType: string;
@@ -257,8 +181,10 @@ export interface Provider {
 	wireFormat?: WireFormatId;
 	/** Fixed field dialect of the OpenAI Images format, or undefined when the credential names it. */
 	dialect?: DialectId;
-	models: KnownModel[];
+	/** The default model of version 1 nodes (kept: saved workflows leave a default value out). */
 	defaultModel: string;
+	/** The default model from node version 2 on, where it differs. */
+	currentDefault?: string;
 	modelList: ModelList;
 	/** Headers sent with every call (for example OpenRouter's attribution headers). */
 	headers?: Record<string, string>;
@@ -276,13 +202,14 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		dialect: 'gptGe',
 		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'nano-banana',
-		models: [
-			{ value: 'nano-banana', name: 'nano-banana', description: 'Gemini 2.5 Flash Image; answers with a URL by default' },
-			{ value: 'nano-banana-pro', name: 'nano-banana-pro', description: 'Gemini 3 Pro Image; 1K, 2K or 4K' },
-			{ value: 'nano-banana-pro-2k', name: 'nano-banana-pro-2k', description: 'Gemini 3 Pro Image, always 2K' },
-			{ value: 'nano-banana-pro-4k', name: 'nano-banana-pro-4k', description: 'Gemini 3 Pro Image, always 4K' },
-			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Gemini 3 Pro Image; 1K, 2K or 4K' },
-			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Gemini 2.5 Flash Image; answers in base64 only' },
+		// V-API's own aliases (seeds 000/001); the gateway maps them itself.
+		aliases: [
+			{ value: 'nano-banana', model: 'gemini-2.5-flash-image', note: 'answers with a URL by default' },
+			{ value: 'nano-banana-pro', model: 'gemini-3-pro-image' },
+			{ value: 'nano-banana-pro-2k', model: 'gemini-3-pro-image', size: '2K' },
+			{ value: 'nano-banana-pro-4k', model: 'gemini-3-pro-image', size: '4K' },
+			{ value: 'gemini-3-pro-image-preview', model: 'gemini-3-pro-image', note: "V-API's name for it" },
+			{ value: 'gemini-2.5-flash-image', model: 'gemini-2.5-flash-image', note: 'answers in base64 only' },
 		],
 	},
 	tuZi: {
@@ -292,9 +219,10 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		dialect: 'tuZi',
 		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'gemini-3-pro-image-preview',
-		models: [
-			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Gemini 3 Pro Image; 1K, 2K or 4K' },
-			{ value: 'gemini-3-pro-image-preview-hd', name: 'gemini-3-pro-image-preview-hd', description: 'Gemini 3 Pro Image at 4K (about 3 MB per image)' },
+		// Tu-zi's names (seed 004).
+		aliases: [
+			{ value: 'gemini-3-pro-image-preview', model: 'gemini-3-pro-image', note: "Tu-zi's name for it" },
+			{ value: 'gemini-3-pro-image-preview-hd', model: 'gemini-3-pro-image', size: '4K', note: 'about 3 MB per image' },
 		],
 	},
 	theTurbo: {
@@ -304,10 +232,11 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		dialect: 'theTurbo',
 		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'gemini-2.5-flash-image',
-		models: [
-			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Nano Banana; up to 3 input images' },
-			{ value: 'gemini-3-pro-image', name: 'gemini-3-pro-image', description: 'Nano Banana Pro; up to 14 input images' },
-			{ value: 'gemini-3.1-flash-image', name: 'gemini-3.1-flash-image', description: 'Nano Banana 2; up to 3 input images' },
+		// TheTurbo's names (seed 003): flash models take up to 3 input images there.
+		aliases: [
+			{ value: 'gemini-2.5-flash-image', model: 'gemini-2.5-flash-image' },
+			{ value: 'gemini-3-pro-image', model: 'gemini-3-pro-image' },
+			{ value: 'gemini-3.1-flash-image', model: 'gemini-3.1-flash-image' },
 		],
 	},
 	openAiCompatible: {
@@ -316,11 +245,12 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		credentialType: 'openAiCompatibleImageApi',
 		modelList: OPENAI_MODEL_LIST,
 		defaultModel: 'nano-banana',
-		models: [
-			{ value: 'nano-banana', name: 'nano-banana', description: 'The usual gateway alias of Gemini 2.5 Flash Image' },
-			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Gemini 2.5 Flash Image' },
-			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Gemini 3 Pro Image' },
-			{ value: 'gemini-3.1-flash-image', name: 'gemini-3.1-flash-image', description: 'Gemini 3.1 Flash Image' },
+		// The names most OpenAI-style gateways use (seed 002's example and the usual aliases).
+		aliases: [
+			{ value: 'nano-banana', model: 'gemini-2.5-flash-image', note: 'the usual gateway alias' },
+			{ value: 'gemini-2.5-flash-image', model: 'gemini-2.5-flash-image' },
+			{ value: 'gemini-3-pro-image-preview', model: 'gemini-3-pro-image', note: 'a name many gateways keep' },
+			{ value: 'gemini-3.1-flash-image', model: 'gemini-3.1-flash-image' },
 		],
 	},
 	google: {
@@ -330,11 +260,8 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		wireFormat: 'geminiGenerateContent',
 		modelList: { path: '/v1beta/models?pageSize=1000', shape: 'google', imageOnly: true },
 		defaultModel: 'gemini-2.5-flash-image',
-		models: [
-			{ value: 'gemini-2.5-flash-image', name: 'gemini-2.5-flash-image', description: 'Nano Banana: fast, 1K, up to 3 input images' },
-			{ value: 'gemini-3-pro-image-preview', name: 'gemini-3-pro-image-preview', description: 'Nano Banana Pro: 1K, 2K or 4K, up to 14 input images' },
-			{ value: 'gemini-3.1-flash-image-preview', name: 'gemini-3.1-flash-image-preview', description: 'Nano Banana 2: 512 to 4K, ratios up to 8:1, up to 14 input images' },
-		],
+		catalogueNames: 'id',
+		currentDefault: CURRENT_DEFAULT,
 	},
 	openRouter: {
 		id: 'openRouter',
@@ -345,15 +272,27 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		sizeNames: { '512': '0.5K' },
 		headers: { 'HTTP-Referer': 'https://github.com/n8n-nodes-nano-banana/n8n-nodes-nano-banana', 'X-Title': 'n8n Nano Banana' },
 		defaultModel: 'google/gemini-2.5-flash-image',
-		models: [
-			{ value: 'google/gemini-2.5-flash-image', name: 'google/gemini-2.5-flash-image', description: 'Nano Banana: fast, 1K, up to 3 input images' },
-			{ value: 'google/gemini-3-pro-image-preview', name: 'google/gemini-3-pro-image-preview', description: 'Nano Banana Pro: 1K, 2K or 4K, up to 14 input images' },
-			{ value: 'google/gemini-3.1-flash-image-preview', name: 'google/gemini-3.1-flash-image-preview', description: 'Nano Banana 2: 512 to 4K, ratios up to 8:1' },
-		],
+		catalogueNames: 'openRouter',
+		currentDefault: recordById(CURRENT_DEFAULT)?.openRouter,
 	},
 };
 
 export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
+
+/**
+ * A model's group on a gateway's field dialect: the catalogue's, or for an ID it does not know,
+ * the gateways' own convention (V-API's and Tu-zi's documents speak of "pro models" by name).
+ */
+export function familyOf(facts: ModelFacts, model: string): ModelFamily {
+	return facts.record?.family ?? (/pro/i.test(model) ? 'pro' : 'flash');
+}
+
+/** The size an alias always makes: its entry's, or by the gateways' convention a `-2k`/`-4k`/`-hd` ending. */
+export function fixedSizeOf(facts: ModelFacts, model: string): Resolution | undefined {
+	if (facts.fixedSize || facts.record) return facts.fixedSize;
+	const ending = /-(2k|4k|hd)$/i.exec(model)?.[1].toLowerCase();
+	return ending === '2k' ? '2K' : ending ? '4K' : undefined;
+}
 
 export function isDialectId(value: unknown): value is DialectId {
 	return typeof value === 'string' && value in DIALECTS;

@@ -5,9 +5,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isNanoBanana2 } from './models';
-import type { AspectRatio, ModelFamily, Provider, ProviderId, Resolution } from './providers';
-import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS, NANO_BANANA_2_RESOLUTIONS, PROVIDERS, RESOLUTIONS, modelFamily } from './providers';
+import type { AspectRatio, Resolution } from './models/imageSizes';
+import { ASPECT_RATIOS, RESOLUTIONS } from './models/imageSizes';
+import type { ModelFacts } from './models/lookup';
+import { modelFacts } from './models/lookup';
+import type { Provider, ProviderId } from './providers';
+import { PROVIDERS, fixedSizeOf } from './providers';
 
 export type Operation = 'generate' | 'edit';
 
@@ -15,8 +18,10 @@ export interface ItemSettings {
 	itemIndex: number;
 	provider: Provider;
 	operation: Operation;
+	/** The model ID to send (imageCall.ts swaps in a retired model's replacement). */
 	model: string;
-	family: ModelFamily;
+	/** What the catalogue knows of that model on this provider (nothing for an ID it does not know). */
+	facts: ModelFacts;
 	prompt: string;
 	aspectRatio?: AspectRatio;
 	/** Edit: the ratio of the table closest to the first input image's own shape. */
@@ -58,9 +63,8 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 }
 
 /** Default time to wait for an answer: 4K images take 100 to 170 s (PROVIDERS.md). */
-export function defaultTimeoutSeconds(resolution: Resolution | undefined, model: string): number {
-	const is4k = resolution === '4K' || /-(4k|hd)$/i.test(model);
-	return is4k ? 600 : 180;
+export function defaultTimeoutSeconds(resolution: Resolution | undefined, facts: ModelFacts, model: string): number {
+	return resolution === '4K' || fixedSizeOf(facts, model) === '4K' ? 600 : 180;
 }
 
 export function itemError(
@@ -132,6 +136,8 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		throw itemError(ctx, itemIndex, '"Model" is empty', 'Choose a model from the list or type its ID.');
 	}
 
+	const facts = modelFacts(provider, model);
+
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
 	if (prompt.trim() === '') {
 		throw itemError(ctx, itemIndex, '"Prompt" is empty', 'Describe the image to make, or for Edit what to change.');
@@ -149,26 +155,6 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 	if (resolution !== 'auto' && !(RESOLUTIONS as readonly string[]).includes(resolution)) {
 		throw itemError(ctx, itemIndex, `"Resolution" ${resolution} is not supported`, `Use auto or one of ${RESOLUTIONS.join(', ')}.`);
 	}
-	// Nano Banana 2's extras: other models reject them, so stop before anything is paid for.
-	if (!isNanoBanana2(model)) {
-		if ((NANO_BANANA_2_RATIOS as readonly string[]).includes(ratio)) {
-			throw itemError(
-				ctx,
-				itemIndex,
-				`"Aspect Ratio" ${ratio} needs Gemini 3.1 Flash Image (Nano Banana 2), not "${model}"`,
-				'Pick a Gemini 3.1 Flash Image model, or a ratio from 1:1 to 21:9.',
-			);
-		}
-		if ((NANO_BANANA_2_RESOLUTIONS as readonly string[]).includes(resolution)) {
-			throw itemError(
-				ctx,
-				itemIndex,
-				`"Resolution" ${resolution} needs Gemini 3.1 Flash Image (Nano Banana 2), not "${model}"`,
-				'Pick a Gemini 3.1 Flash Image model, or 1K, 2K or 4K.',
-			);
-		}
-	}
-
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const numberOfImages = Number(options.numberOfImages ?? 1);
 	if (!Number.isInteger(numberOfImages) || numberOfImages < 1 || numberOfImages > 10) {
@@ -204,7 +190,7 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 		provider,
 		operation,
 		model,
-		family: modelFamily(model),
+		facts,
 		prompt,
 		aspectRatio: ratio === 'auto' || matchInput ? undefined : (ratio as AspectRatio),
 		matchInput,
@@ -226,6 +212,6 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 			1000 *
 			(timeoutSeconds > 0
 				? timeoutSeconds
-				: defaultTimeoutSeconds(resolution === 'auto' ? undefined : (resolution as Resolution), model)),
+				: defaultTimeoutSeconds(resolution === 'auto' ? undefined : (resolution as Resolution), facts, model)),
 	};
 }

@@ -6,9 +6,14 @@
  * output items' JSON (n8n leaves the binary data out): per image its file name, size, width and
  * height, the link when the gateway gave one, and any warnings; never base64.
  */
-import { ASPECT_RATIOS, NANO_BANANA_2_RATIOS } from './providers';
+import { ASPECT_RATIOS } from './models/imageSizes';
+import { modelsTaking } from './models/modelLimits';
 
-const COMMON_RATIOS = ASPECT_RATIOS.filter((r) => !NANO_BANANA_2_RATIOS.includes(r));
+/** The ratios every served model with known ratios takes, and the long ones only some do (from the catalogue). */
+const everyModel = modelsTaking((m) => m.ratios !== undefined).length;
+const COMMON_RATIOS = ASPECT_RATIOS.filter((r) => modelsTaking((m) => m.ratios?.includes(r) === true).length === everyModel);
+const LONG_RATIOS = ASPECT_RATIOS.filter((r) => !COMMON_RATIOS.includes(r));
+const LONG_RATIO_NOTE = LONG_RATIOS.length > 0 ? ` ${LONG_RATIOS.join(', ')} only with ${modelsTaking((m) => m.ratios?.includes(LONG_RATIOS[0]) === true).join(' or ')}.` : '';
 
 /** What the agent's model reads about the tool (n8n's Tool Description, which the author may change). */
 export const TOOL_DESCRIPTION =
@@ -42,7 +47,7 @@ export const TOOL_PARAMETERS = {
 			'aspectRatio',
 			`Shape of the image: "auto" or one of ${COMMON_RATIOS.join(', ')} (width:height)${
 				operation === 'edit' ? ', or "matchInput" for the shape of the first image' : ''
-			}. 1:4, 4:1, 1:8 and 8:1 only with Gemini 3.1 Flash Image.`,
+			}.${LONG_RATIO_NOTE}`,
 			'auto',
 		),
 	imageUrls: fromAi('imageUrls', 'Links (http or https) to the images to edit, PNG, JPEG or WebP, comma-separated, in order: the first is the one to change.'),

@@ -95,6 +95,8 @@ interface RetryFacts {
 	/** The gateway's Retry-After, when it sent one. */
 	retryAfterMs?: number;
 	status?: number;
+	/** The provider's own words for the failure (its error message), when it sent any. */
+	providerText?: string;
 	/**
 	 * A 429 sent while the gate's limit could still shrink: our own concurrency may have caused it,
 	 * the gateway billed nothing, and it does not count against Max Retries.
@@ -109,9 +111,15 @@ const MAX_FREE_RETRIES = 10;
 const retryFacts = new WeakMap<NodeApiError, RetryFacts>();
 
 /** The error a failed attempt ends with, and whether (and when) another attempt may help. */
-export function failedAttempt(error: NodeApiError, retryable: boolean, retryAfterMs?: number, status?: number): NodeApiError {
-	retryFacts.set(error, { retryable, retryAfterMs, status });
+export function failedAttempt(error: NodeApiError, retryable: boolean, retryAfterMs?: number, status?: number, providerText?: string): NodeApiError {
+	retryFacts.set(error, { retryable, retryAfterMs, status, providerText });
 	return error;
+}
+
+/** The HTTP status and the provider's words a failed call ended with, when it got that far. */
+export function failureOf(error: unknown): { status: number; text: string } | undefined {
+	const facts = error instanceof NodeApiError ? retryFacts.get(error) : undefined;
+	return facts?.status === undefined ? undefined : { status: facts.status, text: facts.providerText ?? '' };
 }
 
 const STATUS_HINTS: Record<number, string> = {
@@ -288,6 +296,7 @@ async function attemptOnce(scope: CallScope, request: ProviderRequest, signal?: 
 			RETRYABLE_STATUS.has(status),
 			parseRetryAfter(response.headers?.['retry-after']) ?? retryDelayInBody(raw),
 			status,
+			message,
 		);
 	}
 	return { status, headers: response.headers ?? {}, body: raw };

@@ -10,8 +10,10 @@
  * `messages` a non-empty list of {role, content}, content a string or a list of `text` and
  * `image_url` parts; every `image_url.url` an http(s) link or a data URL holding a PNG, JPEG or WebP
  * in valid base64; `modalities` from image/text; `image_config` only `aspect_ratio` (the table;
- * 1:4 4:1 1:8 8:1 for 3.1 Flash only) and `image_size` (1K/2K/4K, and for 3.1 Flash OpenRouter's
- * `0.5K` or other gateways' `512`).
+ * 1:4 4:1 1:8 8:1 for the models that take them) and `image_size` (the model's sizes, 512 spelled
+ * `0.5K` on OpenRouter). OpenRouter answers 400 "... is not a valid model ID" for a slug it does not
+ * list (the retired previews) and reports `usage.cost`; other gateways take any model ID (they map
+ * their own aliases), with the limits of Google's model of that ID, or 1K/2K/4K and the ten ratios.
  * Without "image" in `modalities` the model answers with words only. The answer carries the image
  * where `settings.chatAnswer` says, the ways gateways do: `images` (message.images, OpenRouter's),
  * `contentParts` (content as a list with an image_url part), `dataUrlText` (a data URL inside the
@@ -20,18 +22,20 @@
 import { randomBytes } from 'node:crypto';
 
 import type { Answer, RouteContext } from './doubleKit';
-import { EXTRA_RATIOS, GEMINI_RATIOS, HttpError, isFlash31, jsonAnswer, nearestOf, nextSeed, nowSeconds } from './doubleKit';
+import { EXTRA_RATIOS, GATEWAY_DEFAULT, GEMINI_RATIOS, GOOGLE_MODELS, HttpError, googleModel, jsonAnswer, nearestOf, nextSeed, nowSeconds } from './doubleKit';
 import { encodeJpeg, encodePng, readImageSize } from './images';
 
 export type ChatAnswerShape = 'images' | 'contentParts' | 'dataUrlText' | 'markdownLink';
 
+/** OpenRouter's list today: `google/` + Google's image IDs, and models of other makers. */
 export const OPENROUTER_MODELS = [
-	{ id: 'google/gemini-2.5-flash-image', output: ['image', 'text'] },
-	{ id: 'google/gemini-3-pro-image-preview', output: ['image', 'text'] },
-	{ id: 'google/gemini-3.1-flash-image-preview', output: ['image', 'text'] },
+	...Object.keys(GOOGLE_MODELS).map((id) => ({ id: `google/${id}`, output: ['image', 'text'] })),
 	{ id: 'openai/gpt-5-image', output: ['image', 'text'] },
 	{ id: 'google/gemini-2.5-flash', output: ['text'] },
 ];
+
+/** OpenRouter's dollars per image-output token, for `usage.cost` (about $0.039 for 1290 tokens). */
+const OPENROUTER_TOKEN_PRICE = 0.00003;
 
 const TOP_LEVEL = new Set(['model', 'messages', 'modalities', 'image_config', 'stream', 'temperature', 'top_p', 'max_tokens', 'seed', 'user', 'provider', 'usage', 'reasoning', 'n']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,11 +84,17 @@ export function createChatRoute(ctx: RouteContext, settings: { chatAnswer: ChatA
 		const config = body.image_config ?? {};
 		if (!isObject(config)) throw bad("'image_config' must be an object", 'image_config');
 		for (const key of Object.keys(config)) if (key !== 'aspect_ratio' && key !== 'image_size') throw bad(`Unrecognized image_config field: ${key}`, 'image_config');
-		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => isFlash31(model) || !EXTRA_RATIOS.includes(r));
+		// OpenRouter knows its slugs (a retired one is "not a valid model ID"); a gateway maps its own aliases.
+		const known = googleModel(model);
+		if (openRouterSizes && !OPENROUTER_MODELS.some((m) => m.id === model && m.output.includes('image'))) {
+			throw bad(`${model} is not a valid model ID`, 'model');
+		}
+		const facts = known ?? GATEWAY_DEFAULT;
+		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => facts.longRatios || !EXTRA_RATIOS.includes(r));
 		const ratio = config.aspect_ratio;
 		if (ratio !== undefined && !ratios.includes(String(ratio))) throw bad(`Unsupported aspect_ratio ${JSON.stringify(ratio)} for ${model}`, 'image_config');
 		const small = openRouterSizes ? '0.5K' : '512';
-		const sizes = isFlash31(model) ? [small, '1K', '2K', '4K'] : ['1K', '2K', '4K'];
+		const sizes = (facts.sizes.length > 0 ? facts.sizes : ['1K']).map((sz) => (sz === '512' ? small : sz));
 		const size = config.image_size;
 		if (size !== undefined && !sizes.includes(String(size))) throw bad(`Unsupported image_size ${JSON.stringify(size)} for ${model}`, 'image_config');
 
@@ -96,7 +106,13 @@ export function createChatRoute(ctx: RouteContext, settings: { chatAnswer: ChatA
 				created: nowSeconds(),
 				model,
 				choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }],
-				usage: { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion },
+				usage: {
+					prompt_tokens: promptTokens,
+					completion_tokens: completion,
+					total_tokens: promptTokens + completion,
+					// OpenRouter reports what the call cost; other gateways do not.
+					...(openRouterSizes ? { cost: Math.round(completion * OPENROUTER_TOKEN_PRICE * 1e6) / 1e6 } : {}),
+				},
 			});
 		if (!modalities.includes('image')) return reply({ content: `I would draw: ${prompt}` }, 40);
 

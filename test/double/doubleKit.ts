@@ -64,10 +64,38 @@ export const GEMINI_RATIOS: Readonly<Record<string, readonly [number, number]>> 
 
 export const EXTRA_RATIOS = ['1:4', '4:1', '1:8', '8:1'];
 
-/** Gemini 3.1 Flash Image, under any of its names: the only model that takes 512 and the extra ratios. */
-export const isFlash31 = (model: string): boolean => /gemini-3\.1-flash-image/i.test(model);
-/** Gemini 2.5 Flash Image: 1K only, no size setting. */
-export const isFlash25 = (model: string): boolean => /gemini-2\.5-flash-image/i.test(model);
+/** What Google's API takes of one image model: its `imageSize` values (none: no size setting at all). */
+export interface GoogleModel {
+	sizes: string[];
+	/** Takes 1:4 4:1 1:8 8:1 too. */
+	longRatios: boolean;
+	/** Sends thought parts (a draft image) before the answer. */
+	thinks: boolean;
+	/** Image-output tokens per image, by size (`usageMetadata.candidatesTokensDetails`). */
+	imageTokens: (size: string | undefined) => number;
+}
+
+/**
+ * The Gemini image models Google serves on 2026-12-03, written from ../shared/MODELS.md alone (not
+ * imported from nodes/: the double must not agree with the node by construction). Nano Banana 2.1
+ * answers 400 for 512; Nano Banana 2 Lite makes 1K only and refuses 2K and 4K.
+ */
+export const GOOGLE_MODELS: Readonly<Record<string, GoogleModel>> = {
+	'gemini-2.5-flash-image': { sizes: [], longRatios: false, thinks: false, imageTokens: () => 1290 },
+	'gemini-3-pro-image': { sizes: ['1K', '2K', '4K'], longRatios: false, thinks: true, imageTokens: (size) => (size === '4K' ? 2000 : 1120) },
+	'gemini-3.1-flash-image': { sizes: ['512', '1K', '2K', '4K'], longRatios: true, thinks: true, imageTokens: () => 1290 },
+	'gemini-nano-banana-2.1': { sizes: ['1K', '2K', '4K'], longRatios: true, thinks: true, imageTokens: () => 1290 },
+	'gemini-3.1-flash-lite-image': { sizes: ['1K'], longRatios: false, thinks: false, imageTokens: () => 1290 },
+};
+
+/** IDs Google has shut down (2026-06-25): they answer 404 NOT_FOUND. */
+export const SHUT_DOWN_MODELS = ['gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview'];
+
+/** What a gateway that maps its own aliases takes of a model it does not know by Google's name. */
+export const GATEWAY_DEFAULT: GoogleModel = { sizes: ['1K', '2K', '4K'], longRatios: false, thinks: false, imageTokens: () => 1290 };
+
+/** A model's facts under Google's ID or OpenRouter's `google/` slug. */
+export const googleModel = (model: string): GoogleModel | undefined => GOOGLE_MODELS[model.replace(/^google\//, '')];
 
 export function nearestOf(w: number, h: number, ratios: string[]): string {
 	const target = Math.log(w / h);

@@ -14,20 +14,24 @@
  * `Unknown name "x"`); `contents` a non-empty list of `{role, parts}`, each part exactly one of
  * text / inlineData / fileData (camelCase or snake_case); every inline image a PNG, JPEG or WebP in
  * valid base64, every fileUri one the double's Files API handed out; responseModalities from
- * TEXT/IMAGE; aspectRatio from the table (1:4 4:1 1:8 8:1 for 3.1 Flash only); imageSize 1K/2K/4K
- * (512 for 3.1 Flash only; none at all for 2.5 Flash); mediaResolution one of Google's values.
+ * TEXT/IMAGE; aspectRatio from the table (1:4 4:1 1:8 8:1 for the models that take them); imageSize
+ * from the model's own sizes (none at all for 2.5 Flash; 2.1 refuses 512; Lite takes 1K only);
+ * mediaResolution one of Google's values. The models are today's (GOOGLE_MODELS in doubleKit.ts):
+ * the shut-down preview IDs, and any a test lists in `settings.retired`, answer 404 NOT_FOUND with
+ * Google's exact words and leave the model list.
  * The answer: an `inlineData` PNG (ratio asked for, else the first input's nearest ratio, else 1:1;
  * 512 halves, 2K doubles, 4K quadruples), a text part when TEXT was asked for, a thought part (a
- * small draft image, `thought: true`) first for Gemini 3 models, `finishReason: STOP`, usageMetadata.
+ * small draft image, `thought: true`) first for the models that think, `finishReason: STOP`, and
+ * usageMetadata with the image tokens Google bills (candidatesTokensDetails by modality).
  * Without IMAGE in responseModalities the answer is text only.
  */
 import { randomBytes } from 'node:crypto';
 
 import type { Answer, RouteContext } from './doubleKit';
-import { EXTRA_RATIOS, GEMINI_RATIOS, HttpError, headerValue, isFlash25, isFlash31, jsonAnswer, nearestOf, nextSeed } from './doubleKit';
+import { EXTRA_RATIOS, GEMINI_RATIOS, GOOGLE_MODELS, HttpError, headerValue, jsonAnswer, nearestOf, nextSeed } from './doubleKit';
 import { encodeJpeg, encodePng, readImageSize } from './images';
 
-export const GEMINI_MODELS = ['gemini-2.5-flash-image', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview'];
+export const GEMINI_MODELS = Object.keys(GOOGLE_MODELS);
 export const GEMINI_PAYLOAD_LIMIT = 20_971_520;
 
 export interface GeminiRequest {
@@ -72,10 +76,18 @@ function unknownFields(o: Record<string, unknown>, allowed: Set<string>, where: 
 	}
 }
 
+/** Google's usageMetadata: image and text output tokens, broken down by modality. */
+function usage(promptTokens: number, imageTokens: number, textTokens: number): Record<string, unknown> {
+	const details = [...(imageTokens > 0 ? [{ modality: 'IMAGE', tokenCount: imageTokens }] : []), ...(textTokens > 0 ? [{ modality: 'TEXT', tokenCount: textTokens }] : [])];
+	const candidates = imageTokens + textTokens;
+	return { promptTokenCount: promptTokens, candidatesTokenCount: candidates, totalTokenCount: promptTokens + candidates, candidatesTokensDetails: details };
+}
+
 export function createGeminiRoute(ctx: RouteContext) {
 	const files = new Map<string, UploadedFile>();
 	const uploads = new Map<string, { length: number; mimeType: string; displayName?: string }>();
-	const settings = { processingPolls: 0 };
+	/** `retired`: models a test has Google shut down too (they answer 404 and leave the list). */
+	const settings = { processingPolls: 0, retired: [] as string[] };
 
 	const checkKey = (req: GeminiRequest): void => {
 		if (req.query.has('key')) throw invalid('The double refuses keys in the URL: send x-goog-api-key.');
@@ -110,7 +122,8 @@ export function createGeminiRoute(ctx: RouteContext) {
 	};
 
 	const generate = (model: string, req: GeminiRequest): Answer => {
-		if (!GEMINI_MODELS.includes(model)) {
+		const facts = GOOGLE_MODELS[model];
+		if (!facts || settings.retired.includes(model)) {
 			throw googleError(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
 		}
 		if (req.raw.length > GEMINI_PAYLOAD_LIMIT) throw invalid(`Request payload size exceeds the limit: ${GEMINI_PAYLOAD_LIMIT} bytes.`);
@@ -151,10 +164,10 @@ export function createGeminiRoute(ctx: RouteContext) {
 		if (!isObject(imageConfig)) throw invalid('generation_config.image_config: must be an object');
 		unknownFields(imageConfig, IMAGE_CONFIG, 'generation_config.image_config');
 		const ratio = either(imageConfig, 'aspectRatio', 'aspect_ratio');
-		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => isFlash31(model) || !EXTRA_RATIOS.includes(r));
+		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => facts.longRatios || !EXTRA_RATIOS.includes(r));
 		if (ratio !== undefined && !ratios.includes(String(ratio))) throw invalid(`Unsupported aspect ratio ${JSON.stringify(ratio)} for ${model}. Supported: ${ratios.join(', ')}.`);
 		const size = either(imageConfig, 'imageSize', 'image_size');
-		const sizes = isFlash25(model) ? [] : isFlash31(model) ? ['512', '1K', '2K', '4K'] : ['1K', '2K', '4K'];
+		const sizes = facts.sizes;
 		if (size !== undefined && !sizes.includes(String(size))) {
 			throw invalid(sizes.length === 0 ? `imageSize is not supported by ${model}.` : `Unsupported image size ${JSON.stringify(size)} for ${model}. Supported: ${sizes.join(', ')}.`);
 		}
@@ -170,7 +183,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			const [w, h] = GEMINI_RATIOS[chosen].map((v) => Math.round(v * scale));
 			const mimeType = ctx.imageFormat === 'png' ? 'image/png' : 'image/jpeg';
 			const encode = ctx.imageFormat === 'png' ? encodePng : encodeJpeg;
-			if (/gemini-3/.test(model)) {
+			if (facts.thinks) {
 				parts.push({ text: 'Planning the composition.', thought: true });
 				parts.push({ inlineData: { mimeType, data: encode(64, 64, nextSeed()).toString('base64') }, thought: true });
 			}
@@ -179,7 +192,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 		}
 		return jsonAnswer(200, {
 			candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
-			usageMetadata: { promptTokenCount: promptTokens, candidatesTokenCount: 1290, totalTokenCount: promptTokens + 1290 },
+			usageMetadata: usage(promptTokens, modalities.includes('IMAGE') ? facts.imageTokens(size === undefined ? undefined : String(size)) : 0, modalities.includes('TEXT') ? 12 : 0),
 			modelVersion: model,
 			responseId: randomBytes(8).toString('hex'),
 		});
@@ -233,6 +246,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			files.clear();
 			uploads.clear();
 			settings.processingPolls = 0;
+			settings.retired = [];
 		},
 		handle(req: GeminiRequest): Answer {
 			const uploadId = req.query.get('upload_id');
@@ -241,7 +255,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			if (req.method === 'GET' && req.path === '/v1beta/models') {
 				return jsonAnswer(200, {
 					models: [
-						...GEMINI_MODELS.map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+						...GEMINI_MODELS.filter((id) => !settings.retired.includes(id)).map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
 						{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', supportedGenerationMethods: ['generateContent'] },
 						{ name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict'] },
 					],

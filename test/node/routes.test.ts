@@ -37,11 +37,11 @@ function expectNoKeyIn(value: unknown): void {
 
 describe('Google Gemini API: generate', () => {
 	test('sends generateContent with the key in x-goog-api-key, and reads the image (not the thought parts)', async () => {
-		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image-preview', { aspectRatio: '16:9', resolution: '2K' }));
+		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image', { aspectRatio: '16:9', resolution: '2K' }));
 		expect(result.error).toBeUndefined();
 		const [request] = double.requests;
 		expect(double.requests).toHaveLength(1);
-		expect(request.path).toBe('/v1beta/models/gemini-3-pro-image-preview:generateContent');
+		expect(request.path).toBe('/v1beta/models/gemini-3-pro-image:generateContent');
 		expect(request.query).toBe('');
 		expect(request.headers['x-goog-api-key']).toBe(double.apiKey);
 		expect(request.headers.authorization).toBeUndefined();
@@ -53,7 +53,9 @@ describe('Google Gemini API: generate', () => {
 		expect(result.items).toHaveLength(1);
 		const [item] = result.items;
 		expect(readImageSize(item.binary.data.bytes)).toMatchObject({ width: 2688, height: 1536 });
-		expect(item.json).toMatchObject({ provider: 'google', width: 2688, height: 1536, aspectRatio: '16:9', resolution: '2K', usage: { candidatesTokenCount: 1290 } });
+		expect(item.json).toMatchObject({ provider: 'google', width: 2688, height: 1536, aspectRatio: '16:9', resolution: '2K', usage: { candidatesTokenCount: 1120 } });
+		// Nano Banana Pro bills 1120 image tokens at 2K, at $120 per million.
+		expect(item.json.cost).toEqual({ usd: 0.1344, basis: 'imageTokens', priced: '2026-12-03' });
 		expect(item.json.warnings).toBeUndefined();
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
@@ -83,7 +85,7 @@ describe('Google Gemini API: generate', () => {
 	});
 
 	test('"Include the Model\'s Text" asks for TEXT too, and the words come out in json.text', async () => {
-		const result = await runNanoBanana(double, params('google', 'gemini-3.1-flash-image-preview', { options: { includeText: true } }));
+		const result = await runNanoBanana(double, params('google', 'gemini-3.1-flash-image', { options: { includeText: true } }));
 		expect(result.error).toBeUndefined();
 		expect((double.requests[0].json?.generationConfig as { responseModalities: string[] }).responseModalities).toEqual(['TEXT', 'IMAGE']);
 		expect(result.items).toHaveLength(1);
@@ -91,24 +93,24 @@ describe('Google Gemini API: generate', () => {
 	});
 
 	test('Nano Banana 2 takes 512 and 1:8; the size of the image follows', async () => {
-		const result = await runNanoBanana(double, params('google', 'gemini-3.1-flash-image-preview', { aspectRatio: '1:8', resolution: '512' }));
+		const result = await runNanoBanana(double, params('google', 'gemini-3.1-flash-image', { aspectRatio: '1:8', resolution: '512' }));
 		expect(result.error).toBeUndefined();
 		expect(double.requests[0].json?.generationConfig).toMatchObject({ imageConfig: { aspectRatio: '1:8', imageSize: '512' } });
 		expect(result.items[0].json).toMatchObject({ width: 192, height: 1536 });
 	});
 
 	test.each([
-		['resolution 512', { resolution: '512' }, /"Resolution" 512 needs Gemini 3.1 Flash Image \(Nano Banana 2\), not "gemini-3-pro-image-preview" \[item 0\]/],
-		['aspect ratio 4:1', { aspectRatio: '4:1' }, /"Aspect Ratio" 4:1 needs Gemini 3.1 Flash Image \(Nano Banana 2\), not "gemini-3-pro-image-preview" \[item 0\]/],
+		['resolution 512', { resolution: '512' }, /"Resolution" 512 is not offered by Nano Banana Pro \("gemini-3-pro-image"\) \[item 0\]/],
+		['aspect ratio 4:1', { aspectRatio: '4:1' }, /"Aspect Ratio" 4:1 is not offered by Nano Banana Pro \("gemini-3-pro-image"\) \[item 0\]/],
 	])('%s on another model is refused before any request', async (_name, extra, message) => {
-		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image-preview', extra));
+		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image', extra));
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(message);
 		expect(double.requests).toHaveLength(0);
 	});
 
 	test('extra request fields merge into generationConfig instead of replacing it', async () => {
-		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image-preview', { aspectRatio: '3:2', options: { extraFields: '{"generationConfig": {"temperature": 0.4}}' } }));
+		const result = await runNanoBanana(double, params('google', 'gemini-3-pro-image', { aspectRatio: '3:2', options: { extraFields: '{"generationConfig": {"temperature": 0.4}}' } }));
 		expect(result.error).toBeUndefined();
 		expect(double.requests[0].json?.generationConfig).toEqual({ responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '3:2' }, temperature: 0.4 });
 	});
@@ -117,7 +119,7 @@ describe('Google Gemini API: generate', () => {
 describe('Google Gemini API: edit', () => {
 	test('input images go as inlineData in the order named', async () => {
 		const item = imageItem({ product: { width: 300, height: 200 }, style: { width: 64, height: 64, format: 'jpeg' } });
-		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image-preview', { imageProperties: 'product, style' }), { items: [item] });
+		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image', { imageProperties: 'product, style' }), { items: [item] });
 		expect(result.error).toBeUndefined();
 		const parts = partsOf(double.requests[0]);
 		expect(parts[0]).toEqual({ text: PROMPT });
@@ -138,7 +140,7 @@ describe('Google Gemini API: edit', () => {
 		const items: InputItem[] = [{ json: {}, binary: { a: { data: a, mimeType: 'image/png', fileName: 'a.png' }, b: { data: b, mimeType: 'image/png', fileName: 'b.png' } } }];
 		for (const provider of ['google', 'openRouter'] as const) {
 			double.reset();
-			const model = provider === 'google' ? 'gemini-3-pro-image-preview' : 'google/gemini-3-pro-image-preview';
+			const model = provider === 'google' ? 'gemini-3-pro-image' : 'google/gemini-3-pro-image';
 			const result = await runNanoBanana(double, edit(provider, model, { imageProperties: 'a,b' }), { items, binaryMode: 'filesystem' });
 			expect(result.error).toBeUndefined();
 			const json = double.requests[0].json as Record<string, unknown>;
@@ -152,8 +154,8 @@ describe('Google Gemini API: edit', () => {
 	});
 
 	test.each([
-		['gemini-3.1-flash-image-preview', '4:1', [2048, 512]],
-		['gemini-3-pro-image-preview', '21:9', [1536, 672]],
+		['gemini-3.1-flash-image', '4:1', [2048, 512]],
+		['gemini-3-pro-image', '21:9', [1536, 672]],
 	] as const)('Match First Input Image on %s: a 4:1 photo gets %s', async (model, ratio, size) => {
 		const result = await runNanoBanana(double, edit('google', model, { aspectRatio: 'matchInput' }), { items: [imageItem({ data: { width: 800, height: 200 } })] });
 		expect(result.error).toBeUndefined();
@@ -171,10 +173,10 @@ describe('Google Gemini API: edit', () => {
 		const big = bigPng(21 * 1024 * 1024, 3);
 		const small = imageItem({ data: { width: 64, height: 64 } });
 		const items: InputItem[] = [{ json: {}, binary: { big: { data: big, mimeType: 'image/png', fileName: 'big.png' }, data: (small.binary as NonNullable<InputItem['binary']>).data } }];
-		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image-preview', { imageProperties: 'big, data', aspectRatio: '1:1' }), { items });
+		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image', { imageProperties: 'big, data', aspectRatio: '1:1' }), { items });
 		expect(result.error).toBeUndefined();
 		const paths = double.requests.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query.replace(/=.*$/, '=…')}` : ''}`);
-		expect(paths).toEqual(['POST /upload/v1beta/files', 'POST /upload/v1beta/files?upload_id=…', 'POST /v1beta/models/gemini-3-pro-image-preview:generateContent']);
+		expect(paths).toEqual(['POST /upload/v1beta/files', 'POST /upload/v1beta/files?upload_id=…', 'POST /v1beta/models/gemini-3-pro-image:generateContent']);
 		expect(double.requests[0].headers['x-goog-api-key']).toBe(double.apiKey);
 		expect(double.requests[1].headers['x-goog-api-key']).toBeUndefined();
 		expect(JSON.stringify(double.requests[1].headers)).not.toContain(double.apiKey);
@@ -191,13 +193,13 @@ describe('Google Gemini API: edit', () => {
 		double.gemini.settings.processingPolls = 1;
 		const big = bigPng(21 * 1024 * 1024, 4);
 		const items: InputItem[] = [{ json: {}, binary: { data: { data: big, mimeType: 'image/png', fileName: 'big.png' } } }];
-		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image-preview'), { items });
+		const result = await runNanoBanana(double, edit('google', 'gemini-3-pro-image'), { items });
 		expect(result.error).toBeUndefined();
 		expect(double.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /upload/v1beta/files',
 			'POST /upload/v1beta/files',
 			expect.stringMatching(/^GET \/v1beta\/files\//),
-			'POST /v1beta/models/gemini-3-pro-image-preview:generateContent',
+			'POST /v1beta/models/gemini-3-pro-image:generateContent',
 		]);
 	});
 
@@ -269,14 +271,14 @@ describe('Google Gemini API: faults', () => {
 
 describe('OpenRouter', () => {
 	test('generate: chat completions with modalities and image_config; 512 is spelled 0.5K', async () => {
-		const result = await runNanoBanana(double, params('openRouter', 'google/gemini-3.1-flash-image-preview', { aspectRatio: '9:16', resolution: '512' }));
+		const result = await runNanoBanana(double, params('openRouter', 'google/gemini-3.1-flash-image', { aspectRatio: '9:16', resolution: '512' }));
 		expect(result.error).toBeUndefined();
 		const [request] = double.requests;
 		expect(request.path).toBe('/v1/chat/completions');
 		expect(request.headers.authorization).toBe(`Bearer ${double.apiKey}`);
 		expect(request.headers['x-title']).toBe('n8n Nano Banana');
 		expect(request.json).toEqual({
-			model: 'google/gemini-3.1-flash-image-preview',
+			model: 'google/gemini-3.1-flash-image',
 			messages: [{ role: 'user', content: PROMPT }],
 			modalities: ['image', 'text'],
 			image_config: { aspect_ratio: '9:16', image_size: '0.5K' },
@@ -317,7 +319,7 @@ describe('chat completions on an OpenAI-compatible gateway', () => {
 
 	test.each(['images', 'contentParts', 'dataUrlText', 'markdownLink'] as const)('the image answered as %s is the image', async (shape) => {
 		double.settings.chatAnswer = shape;
-		const result = await runNanoBanana(double, params('openAiCompatible', 'gemini-3-pro-image-preview', { aspectRatio: '4:3', resolution: '1K' }), { credential: chat });
+		const result = await runNanoBanana(double, params('openAiCompatible', 'gemini-3-pro-image', { aspectRatio: '4:3', resolution: '1K' }), { credential: chat });
 		expect(result.error).toBeUndefined();
 		expect(double.requests[0].path).toBe('/v1/chat/completions');
 		expect(double.requests[0].json?.image_config).toEqual({ aspect_ratio: '4:3', image_size: '1K' });
@@ -337,7 +339,7 @@ describe('chat completions on an OpenAI-compatible gateway', () => {
 
 	test('a mask is reported as not sent: Gemini takes none on this route', async () => {
 		const item = imageItem({ data: { width: 64, height: 64 }, mask: { width: 64, height: 64 } });
-		const result = await runNanoBanana(double, edit('openAiCompatible', 'gemini-3-pro-image-preview', { maskProperty: 'mask' }), { items: [item], credential: chat });
+		const result = await runNanoBanana(double, edit('openAiCompatible', 'gemini-3-pro-image', { maskProperty: 'mask' }), { items: [item], credential: chat });
 		expect(result.error).toBeUndefined();
 		const content = (double.requests[0].json?.messages as Array<{ content: unknown[] }>)[0].content;
 		expect(content).toHaveLength(2);

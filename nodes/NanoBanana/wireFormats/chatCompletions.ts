@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GatewayAnswer } from '../gatewayAnswer';
 import { addText, errorFromObject, isObject, str } from '../gatewayAnswer';
-import { geminiMaxInputs } from '../models';
+import { reportedCost } from '../models/cost';
 import type { WireCall } from '../transport';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
 import { imageSlots } from './jsonBody';
@@ -106,6 +106,11 @@ async function build(plan: CallPlan): Promise<WireCall> {
 
 export const chatCompletions: WireFormat = {
 	id: 'chatCompletions',
-	maxInputs: (model) => geminiMaxInputs(model),
+	forwardsGoogleIds: true,
+	maxInputs: (facts) => facts.record?.maxInputs,
 	build,
+	// OpenRouter: 400 "google/x is not a valid model ID"; other gateways: 404 or 400 naming the model.
+	modelGone: (status, message) =>
+		(status === 400 || status === 404) && /not a valid model|model\b.*\b(not found|does not exist|not exist)|no such model|unknown model/i.test(message),
+	cost: (answer) => reportedCost(answer.usage, answer.images.length),
 };

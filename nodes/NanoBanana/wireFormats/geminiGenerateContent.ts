@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GatewayAnswer } from '../gatewayAnswer';
 import { addText, errorFromObject, isObject, str } from '../gatewayAnswer';
-import { geminiMaxInputs } from '../models';
+import { catalogueCost } from '../models/cost';
 import type { WireCall } from '../transport';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
@@ -98,6 +98,10 @@ async function build(plan: CallPlan): Promise<WireCall> {
 
 export const geminiGenerateContent: WireFormat = {
 	id: 'geminiGenerateContent',
-	maxInputs: (model) => geminiMaxInputs(model),
+	forwardsGoogleIds: true,
+	maxInputs: (facts) => facts.record?.maxInputs,
 	build,
+	// "models/x is not found for API version v1beta, or is not supported for generateContent".
+	modelGone: (status, message) => status === 404 && /\bmodels\/\S+ is not found|NOT_FOUND/i.test(message),
+	cost: (answer, facts, image) => catalogueCost(facts.record, answer.usage, image, answer.images.length),
 };

@@ -2,10 +2,10 @@
  * The image settings the Gemini models take, shared by the routes that pass them through as
  * Google names them: Google's own API (`imageConfig.aspectRatio` / `imageSize`) and chat
  * completions (`image_config.aspect_ratio` / `image_size`). What a route cannot honour becomes a
- * warning; the 3.1-only values never get here for other models (settings.ts stops them first).
+ * warning; values a known model lacks never get here (imageCall.ts refuses them first).
  */
-import { isFixedAt1K } from '../models';
-import type { Resolution } from '../providers';
+import type { Resolution } from '../models/imageSizes';
+import { sizeToSend } from '../models/modelLimits';
 import type { CallPlan } from './wireFormat';
 
 export interface GeminiImageConfig {
@@ -22,14 +22,9 @@ export function geminiImageConfig(
 	const { s } = scope;
 	const out: GeminiImageConfig = { warnings: [] };
 	if (aspectRatio) out.aspectRatio = aspectRatio;
-	if (s.resolution) {
-		if (!isFixedAt1K(s.model)) out.imageSize = sizeNames[s.resolution] ?? s.resolution;
-		else if (s.resolution !== '1K') {
-			out.warnings.push(
-				`Resolution ${s.resolution} was not sent: "${s.model}" makes 1K images only. Use a Gemini 3 Pro or 3.1 Flash image model for larger images.`,
-			);
-		}
-	}
+	const size = sizeToSend(s.facts, s.model, s.resolution);
+	if (size.size) out.imageSize = sizeNames[size.size] ?? size.size;
+	if (size.warning) out.warnings.push(size.warning);
 	if (s.responseFormat) {
 		out.warnings.push(`Response format "${s.responseFormat}" was not sent: ${provider.displayName} always sends the image inside the answer.`);
 	}

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { readAnswer } from '../gatewayAnswer';
 import type { FilePart } from '../inputImages';
-import { modelFamily } from '../models';
+import { familyOf, fixedSizeOf } from '../providers';
 import type { WireCall } from '../transport';
 import type { CallPlan, WireFormat } from './wireFormat';
 
@@ -21,7 +21,7 @@ interface FormFile {
 
 async function build({ scope, provider, baseUrl, dialect, inputs, aspectRatio }: CallPlan): Promise<WireCall> {
 	const { s } = scope;
-	const size = dialect.mapSize({ model: s.model, family: s.family, aspectRatio, resolution: s.resolution });
+	const size = dialect.mapSize({ model: s.model, family: familyOf(s.facts, s.model), fixedSize: fixedSizeOf(s.facts, s.model), aspectRatio, resolution: s.resolution });
 	const warnings = [...size.warnings];
 	const fields: IDataObject = { model: s.model, prompt: s.prompt, ...size.fields };
 
@@ -84,6 +84,11 @@ async function formBody(fields: IDataObject, files: FormFile[]): Promise<FormDat
 
 export const openAiImages: WireFormat = {
 	id: 'openAiImages',
-	maxInputs: (model, dialect) => dialect.maxImages[modelFamily(model)],
+	forwardsGoogleIds: false,
+	maxInputs: (facts, model, dialect) => dialect.maxImages[familyOf(facts, model)],
 	build,
+	// A gateway maps its own aliases: its 404 is shown as it is.
+	modelGone: () => false,
+	// Gateways charge their own prices.
+	cost: () => undefined,
 };
