@@ -79,10 +79,10 @@ const SAMPLE = { w: 512, h: 512, type: 'image/png' };
 const EXPECTED: Record<string, Record<string, Expected>> = {
 	'generate-google-gemini-strip-banner': {
 		'Strip banner 8:1': {
-			provider: 'google', dialect: 'google', operation: 'generate', model: 'gemini-3.1-flash-image-preview',
+			provider: 'google', dialect: 'google', operation: 'generate', model: 'gemini-nano-banana-2.1',
 			size: [3072, 384], count: 1, aspectRatio: '8:1', resolution: '1K', property: 'data', viaUrl: false,
 			request: (req) => {
-				assert.equal(req.path, '/v1beta/models/gemini-3.1-flash-image-preview:generateContent');
+				assert.equal(req.path, '/v1beta/models/gemini-nano-banana-2.1:generateContent');
 				assert.equal(req.headers['x-goog-api-key'], double.apiKey);
 				assert.equal(req.headers.authorization, undefined);
 				assert.deepEqual(req.json?.generationConfig, { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '8:1', imageSize: '1K' } });
@@ -91,7 +91,7 @@ const EXPECTED: Record<string, Record<string, Expected>> = {
 	},
 	'edit-openrouter-restyle-same-shape': {
 		'Restyle, same shape': {
-			provider: 'openRouter', dialect: 'openRouter', operation: 'edit', model: 'google/gemini-2.5-flash-image',
+			provider: 'openRouter', dialect: 'openRouter', operation: 'edit', model: 'google/gemini-nano-banana-2.1',
 			size: [1024, 1024], count: 1, aspectRatio: '1:1', resolution: 'auto', property: 'data', viaUrl: false,
 			request: (req) => {
 				assert.equal(req.path, '/v1/chat/completions');
@@ -570,6 +570,47 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		await new Promise((r) => setTimeout(r, 1500));
 		assert.equal(double.requests.length, 1, 'a request went out after the execution was stopped');
 	});
+});
+
+describe(`models inside ${label}: saved workflows that name a retired model, and each node version's default`, () => {
+	let n8n: N8nInstance;
+	const google = { provider: 'google', id: 'nbModelsGoogle01', name: 'Models test Google' };
+	const openRouter = { provider: 'openRouter', id: 'nbModelsRouter01', name: 'Models test OpenRouter' };
+	const prompt = ['A paper lantern on a wooden table, photographed'];
+	const rows = [
+		{ id: 'modelsV1Preview', credential: google, version: 1, parameters: { model: 'gemini-3-pro-image-preview', aspectRatio: '16:9' }, sent: 'gemini-3-pro-image', warning: 'gemini-3-pro-image-preview was shut down by Google on 2026-06-25; sent gemini-3-pro-image' },
+		{ id: 'modelsV2RouterPreview', credential: openRouter, version: 2, parameters: { model: 'google/gemini-3.1-flash-image-preview', aspectRatio: '8:1' }, sent: 'google/gemini-3.1-flash-image', warning: 'google/gemini-3.1-flash-image-preview was shut down by Google on 2026-06-25; sent google/gemini-3.1-flash-image' },
+		{ id: 'modelsV1Default', credential: google, version: 1, parameters: {}, sent: 'gemini-2.5-flash-image' },
+		{ id: 'modelsV2Default', credential: google, version: 2, parameters: { aspectRatio: '8:1' }, sent: 'gemini-nano-banana-2.1' },
+	];
+
+	before(async () => {
+		n8n = await N8nInstance.create(host, { binaryMode: host.binaryModes[0] });
+		n8n.installPackage(tarball);
+		n8n.importCredentials([
+			{ ...google, type: 'googleGeminiImageApi', data: { apiKey: double.apiKey, baseUrl: double.baseUrlFor('google') } },
+			{ ...openRouter, type: 'openRouterImageApi', data: { apiKey: double.apiKey, baseUrl: double.baseUrlFor('openRouter') } },
+		]);
+		n8n.importWorkflows(rows.map((row) => promptsWorkflow(row.id, prompt, row.credential, row.parameters, row.version)));
+	});
+
+	after(async () => {
+		await n8n?.close();
+	});
+
+	for (const row of rows) {
+		test(`node version ${row.version}, ${row.credential.provider}, ${row.parameters.model ?? 'no model saved'}: sends ${row.sent}`, async () => {
+			double.reset();
+			const run = await n8n.execute(row.id);
+			assertRunSucceeded(run);
+			const sent = double.requests.map((r) => (r.path.endsWith(':generateContent') ? decodeURIComponent(r.path.split('/')[3].split(':')[0]) : String(r.json?.model)));
+			assert.deepEqual(sent, [row.sent], 'one request, with the model to send');
+			const [item] = nodeItems(run.result, 'Nano Banana');
+			assert.equal(item.json.model, row.sent);
+			assert.deepEqual(item.json.warnings, row.warning ? [row.warning] : undefined);
+			assert.ok(readImageSize(n8n.binaryBytes(item.binary?.data ?? {})), 'no image');
+		});
+	}
 });
 
 /** Polls `probe` every 250 ms until it gives a value (at most 30 s). */

@@ -212,7 +212,7 @@ function nanoBanana(
 		id: `e0f1a2b3-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
 		name,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: 2,
 		position: [x, 0],
 		credentials: { [credentialType]: { ...EXAMPLE_CREDENTIALS[credentialType] } },
 		...(notes ? { notes, notesInFlow: true } : {}),
@@ -343,12 +343,12 @@ export function buildExamples(): Record<string, Workflow> {
 				options: { numberOfImages: 2, responseFormat: 'b64_json' },
 			}),
 		])),
-		'generate-google-gemini-strip-banner': chain('nbExGenerateGoogle', 'Nano Banana: 8:1 website strip banner with Nano Banana 2 (Google Gemini API)', laidOut([
+		'generate-google-gemini-strip-banner': chain('nbExGenerateGoogle', 'Nano Banana: 8:1 website strip banner with Nano Banana 2.1 (Google Gemini API)', laidOut([
 			trigger(),
 			nanoBanana(1, 'Strip banner 8:1', 0, {
 				provider: 'google',
 				operation: 'generate',
-				model: 'gemini-3.1-flash-image-preview',
+				model: 'gemini-nano-banana-2.1',
 				prompt: `Generate a very wide website strip banner photo: a row of ${MUG}s on a light oak shelf, soft morning light, calm Scandinavian kitchen, empty wall above for text.`,
 				aspectRatio: '8:1',
 				resolution: '1K',
@@ -361,7 +361,7 @@ export function buildExamples(): Record<string, Workflow> {
 			nanoBanana(2, 'Restyle, same shape', 0, {
 				provider: 'openRouter',
 				operation: 'edit',
-				model: 'google/gemini-2.5-flash-image',
+				model: 'google/gemini-nano-banana-2.1',
 				prompt: "Edit this product photo into a warm watercolour illustration on textured paper. Keep the mug's shape and colour.",
 				imageProperties: 'data',
 				aspectRatio: 'matchInput',

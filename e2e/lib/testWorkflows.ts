@@ -14,12 +14,12 @@ export interface NanoBananaCredentialRef {
 let counter = 0;
 const uid = (prefix: string) => `${prefix}-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
 
-function nanoBananaNode(name: string, credential: NanoBananaCredentialRef, parameters: Record<string, unknown>) {
+function nanoBananaNode(name: string, credential: NanoBananaCredentialRef, parameters: Record<string, unknown>, typeVersion = 1) {
 	return {
 		id: uid('b0b0b0b0'),
 		name,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [480, 0],
 		parameters: { provider: credential.provider, operation: 'generate', ...parameters },
 		credentials: { [CREDENTIAL_TYPE_OF[credential.provider]]: { id: credential.id, name: credential.name } },
@@ -37,6 +37,8 @@ export function promptsWorkflow(
 	prompts: string[],
 	credential: NanoBananaCredentialRef,
 	parameters: Record<string, unknown> = {},
+	/** The Nano Banana node's version (saved workflows of version 1 keep version 1's defaults). */
+	typeVersion = 1,
 ): ExampleWorkflow {
 	const trigger = 'Start';
 	const code = 'Prompts';
@@ -56,7 +58,7 @@ export function promptsWorkflow(
 				position: [240, 0],
 				parameters: { jsCode: `return ${JSON.stringify(prompts.map((prompt) => ({ json: { prompt } })))};` },
 			},
-			nanoBananaNode(node, credential, { prompt: '={{ $json.prompt }}', ...parameters }),
+			nanoBananaNode(node, credential, { prompt: '={{ $json.prompt }}', ...parameters }, typeVersion),
 		],
 		connections: { ...connect(trigger, code), ...connect(code, node) },
 	};

@@ -18,7 +18,8 @@
  * from the model's own sizes (none at all for 2.5 Flash; 2.1 refuses 512; Lite takes 1K only);
  * mediaResolution one of Google's values. The models are today's (GOOGLE_MODELS in doubleKit.ts):
  * the shut-down preview IDs, and any a test lists in `settings.retired`, answer 404 NOT_FOUND with
- * Google's exact words and leave the model list.
+ * Google's exact words and leave the model list; `settings.listExtra` lists models that came out
+ * after this double was written (they are listed, not served).
  * The answer: an `inlineData` PNG (ratio asked for, else the first input's nearest ratio, else 1:1;
  * 512 halves, 2K doubles, 4K quadruples), a text part when TEXT was asked for, a thought part (a
  * small draft image, `thought: true`) first for the models that think, `finishReason: STOP`, and
@@ -87,7 +88,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 	const files = new Map<string, UploadedFile>();
 	const uploads = new Map<string, { length: number; mimeType: string; displayName?: string }>();
 	/** `retired`: models a test has Google shut down too (they answer 404 and leave the list). */
-	const settings = { processingPolls: 0, retired: [] as string[] };
+	const settings = { processingPolls: 0, retired: [] as string[], listExtra: [] as string[] };
 
 	const checkKey = (req: GeminiRequest): void => {
 		if (req.query.has('key')) throw invalid('The double refuses keys in the URL: send x-goog-api-key.');
@@ -247,6 +248,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			uploads.clear();
 			settings.processingPolls = 0;
 			settings.retired = [];
+			settings.listExtra = [];
 		},
 		handle(req: GeminiRequest): Answer {
 			const uploadId = req.query.get('upload_id');
@@ -255,7 +257,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			if (req.method === 'GET' && req.path === '/v1beta/models') {
 				return jsonAnswer(200, {
 					models: [
-						...GEMINI_MODELS.filter((id) => !settings.retired.includes(id)).map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
+						...[...GEMINI_MODELS, ...settings.listExtra].filter((id) => !settings.retired.includes(id)).map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'countTokens'] })),
 						{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', supportedGenerationMethods: ['generateContent'] },
 						{ name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict'] },
 					],

@@ -48,6 +48,8 @@ export interface RunNanoOptions {
 	/** The credential's id (default `cred-<provider>`): another id is another credential. */
 	credentialId?: string;
 	signal?: AbortSignal;
+	/** The node's version (default: the newest). */
+	typeVersion?: number;
 }
 
 /** Credentials for every provider, pointing at the double (the node picks the one it needs). */
@@ -82,6 +84,7 @@ export async function runNanoBanana(
 		continueOnFail: options.continueOnFail,
 		binaryMode: options.binaryMode,
 		signal: options.signal,
+		typeVersion: options.typeVersion,
 	});
 }
 
