@@ -46,7 +46,7 @@ export const MODEL = 'gemini-2.5-flash-image';
 
 /** The JSON route of the memory figure: chat completions (images as base64 data URLs both ways). */
 export const JSON_PROVIDER = 'openRouter' as const;
-export const JSON_MODEL = 'google/gemini-3-pro-image-preview';
+export const JSON_MODEL = 'google/gemini-3-pro-image';
 
 /** A chat-completions answer holding these images as data URLs in `message.images`. */
 export function chatAnswerBody(images: Buffer[]): Buffer {

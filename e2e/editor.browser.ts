@@ -115,11 +115,18 @@ type ProviderId = keyof typeof CREDENTIAL_ID;
  * the Options collection (checked on its own).
  */
 function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
-	const values: Record<string, string> = { provider, operation, imageSource };
+	// The editor adds new nodes at the node's default version (2).
+	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 2 };
+	// A displayOptions value is a plain value, or n8n's condition ({_cnd: {gte: 2}}).
+	const holds = (wanted: unknown, value: unknown): boolean => {
+		const cnd = (wanted as { _cnd?: Record<string, number> } | null)?._cnd;
+		if (!cnd) return wanted === value;
+		return Object.entries(cnd).every(([op, n]) => (op === 'gte' ? Number(value) >= n : op === 'lte' ? Number(value) <= n : op === 'eq' ? value === n : false));
+	};
 	const matches = (p: INodeProperties) => {
 		const { show, hide } = p.displayOptions ?? {};
-		for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).includes(values[key])) return false;
-		for (const [key, denied] of Object.entries(hide ?? {})) if ((denied as unknown[]).includes(values[key])) return false;
+		for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).some((a) => holds(a, values[key]))) return false;
+		for (const [key, denied] of Object.entries(hide ?? {})) if ((denied as unknown[]).some((d) => holds(d, values[key]))) return false;
 		return true;
 	};
 	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && matches(p)).map((p) => p.name);
@@ -300,6 +307,18 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 		await chooseCredential(provider);
 		shown = await expectFields(provider, 'edit');
 		assert.ok(shown.includes('imageProperties') && !shown.includes('maskProperty'), `${provider} takes no mask`);
+		// The picker is the catalogue's: today's models by name, none that Google shut down.
+		const model = page.locator('[data-test-id=parameter-input-model]');
+		await model.locator('input').first().click();
+		await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Nano Banana 2.1' }).first().waitFor();
+		const models = (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim());
+		await page.keyboard.press('Escape');
+		const slug = (id: string) => (provider === 'openRouter' ? `google/${id}` : id);
+		for (const [name, id] of [['Nano Banana 2.1', 'gemini-nano-banana-2.1'], ['Nano Banana Pro', 'gemini-3-pro-image'], ['Nano Banana 2 Lite', 'gemini-3.1-flash-lite-image']]) {
+			assert.ok(models.some((t) => t.startsWith(`${name} (${slug(id)})`)), `${provider} offers ${name}: ${models.join(' | ')}`);
+		}
+		assert.ok(!models.some((t) => /^Nano Banana .*-preview\)/.test(t)), `${provider} offers a shut-down model: ${models.join(' | ')}`);
+		if (provider === 'google') await shot('03d-model-list-google');
 	}
 	const ratios = page.locator('[data-test-id=parameter-input-aspectRatio]');
 	await ratios.locator('input').first().click();
