@@ -312,13 +312,13 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 		await model.locator('input').first().click();
 		await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Nano Banana 2.1' }).first().waitFor();
 		const models = (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim());
+		if (provider === 'google') await shot('03d-model-list-google');
 		await page.keyboard.press('Escape');
 		const slug = (id: string) => (provider === 'openRouter' ? `google/${id}` : id);
 		for (const [name, id] of [['Nano Banana 2.1', 'gemini-nano-banana-2.1'], ['Nano Banana Pro', 'gemini-3-pro-image'], ['Nano Banana 2 Lite', 'gemini-3.1-flash-lite-image']]) {
 			assert.ok(models.some((t) => t.startsWith(`${name} (${slug(id)})`)), `${provider} offers ${name}: ${models.join(' | ')}`);
 		}
 		assert.ok(!models.some((t) => /^Nano Banana .*-preview\)/.test(t)), `${provider} offers a shut-down model: ${models.join(' | ')}`);
-		if (provider === 'google') await shot('03d-model-list-google');
 	}
 	const ratios = page.locator('[data-test-id=parameter-input-aspectRatio]');
 	await ratios.locator('input').first().click();
@@ -340,7 +340,7 @@ test('after the provider changes, the model list offers that provider\'s models 
 	// fields are named `model`, as workflows rely on). The list must then show the new provider's
 	// models and say that the kept one belongs to another provider.
 	await chooseCredential('gptGe');
-	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana$|^nano-bananaGemini/);
+	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana(?!-)/);
 	await chooseCredential('theTurbo');
 	const model = page.locator('[data-test-id=parameter-input-model]');
 	await model.locator('input').first().click();
@@ -414,7 +414,7 @@ test("each saved credential's test really checks the key against the gateway's m
 test('"Execute step" in the editor makes a real image through the provider double', async () => {
 	await ensurePanelOpen();
 	await chooseCredential('gptGe');
-	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana$|^nano-bananaGemini/);
+	await pick(page.locator('[data-test-id=parameter-input-model]'), /^nano-banana(?!-)/);
 	await page.locator('[data-test-id=parameter-input-prompt] textarea').first().fill('A studio photo of a teal ceramic mug on an oak table, soft light');
 	await pick(page.locator('[data-test-id=parameter-input-aspectRatio]'), /^16:9/);
 	// V-API's flash models are 1K only: "Auto" is what this route honours (2K would be a warning).

@@ -76,7 +76,7 @@ export class NanoBanana implements INodeType {
 						options.push({
 							name: id,
 							value: id,
-							description: record ? `Reported by the gateway. ${describeModel(record)}` : "Reported by the gateway; not in this node's catalogue, so it is sent as it is, without checks",
+							description: record ? `Reported by the gateway. ${describeModel(record, { name: true, price: provider.catalogueNames !== undefined })}` : "Reported by the gateway; not in this node's catalogue, so it is sent as it is, without checks",
 						});
 						known.add(id);
 					}

@@ -33,17 +33,21 @@ function lifecycleText(record: CatalogueModel): string | undefined {
 	return `deprecated${l.shutdown ? `, shutdown ${l.shutdownConfirmed ? 'announced for' : 'reported for'} ${l.shutdown}` : ''}: move to ${next}`;
 }
 
-/** One line of facts: sizes, ratios, inputs, price, lifecycle. */
-export function describeModel(record: CatalogueModel): string {
+/**
+ * One line of facts: the name (unless the entry's title already shows it), sizes, ratios, inputs,
+ * Google's list price (not on gateways, which charge their own), lifecycle.
+ */
+export function describeModel(record: CatalogueModel, show: { name: boolean; price: boolean } = { name: true, price: true }): string {
 	const sizes = record.sizes.length === 1 ? `${record.sizes[0]} only` : `${record.sizes[0]} to ${record.sizes[record.sizes.length - 1]}`;
 	const ratios = record.ratios ? (record.ratios.includes('8:1') ? 'ratios up to 8:1' : 'ratios 1:1 to 21:9') : undefined;
 	const inputs = record.maxInputs ? `up to ${record.maxInputs} input images` : undefined;
-	return [record.name, [sizes, ratios, inputs, priceText(record), lifecycleText(record)].filter((p) => p).join(', ')].join(': ');
+	const facts = [sizes, ratios, inputs, show.price ? priceText(record) : undefined, lifecycleText(record)].filter((p) => p).join(', ');
+	return show.name ? `${record.name}: ${facts}` : `${facts.charAt(0).toUpperCase()}${facts.slice(1)}`;
 }
 
 function aliasPreset(alias: GatewayAlias): ModelPreset {
 	const record = recordById(alias.model);
-	const facts = record ? describeModel(record) : alias.model;
+	const facts = record ? describeModel(record, { name: true, price: false }) : alias.model;
 	const parts = [facts, alias.size ? `always ${alias.size}` : undefined, alias.note].filter((p) => p);
 	return { value: alias.value, name: alias.value, description: parts.join('; ') };
 }
@@ -52,6 +56,6 @@ export function presetsFor(naming: ModelNaming): ModelPreset[] {
 	if (naming.aliases) return naming.aliases.map(aliasPreset);
 	return CATALOGUE.filter((m) => m.lifecycle.status !== 'shutDown').map((m) => {
 		const value = nameOn(naming, m);
-		return { value, name: `${m.name} (${value})`, description: describeModel(m) };
+		return { value, name: `${m.name} (${value})`, description: describeModel(m, { name: false, price: true }) };
 	});
 }
