@@ -65,6 +65,26 @@ export class OpenAiCompatibleImageApi implements ICredentialType {
 				description: d.description,
 			})),
 		},
+		{
+			displayName: 'Image Field Name',
+			name: 'imageField',
+			type: 'options',
+			default: 'image',
+			description: 'How Edit names its input images in the multipart body. Pick what the gateway\'s documentation shows.',
+			displayOptions: { show: { endpoint: ['images'], dialect: ['openai'] } },
+			options: [
+				{
+					name: 'Image (Repeated)',
+					value: 'image',
+					description: 'Every input image as a part named "image", as most OpenAI-style gateways document it',
+				},
+				{
+					name: 'Image[] (OpenAI API)',
+					value: 'image[]',
+					description: 'Several input images as parts named "image[]", as OpenAI\'s own API and client send them',
+				},
+			],
+		},
 		maxConcurrencyProperty,
 	];
 

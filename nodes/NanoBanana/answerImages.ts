@@ -1,14 +1,13 @@
 /**
  * From an answer's image entries to image bytes: base64 and data: URLs decoded, links downloaded
- * at once (they expire) without the API key; and the checks that an image is whole.
+ * at once (they expire) without the API key, a file of the provider's own API fetched with it;
+ * and the checks that an image is whole.
  */
-import type { NodeApiError } from 'n8n-workflow';
-
-import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
+import type { ImageEntry } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import type { CallScope } from './transport';
 import { downloadWithRetries } from './downloads';
-import { gatewayError } from './transport';
+import { gatewayError, requestWithRetries } from './transport';
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
@@ -34,6 +33,11 @@ function decodeBase64(scope: CallScope, text: string, what: string): Buffer {
 export async function imageBytes(scope: CallScope, entry: ImageEntry): Promise<{ bytes: Buffer; url?: string }> {
 	if (entry.b64) {
 		return { bytes: decodeBase64(scope, entry.b64.replace(/^data:[^,]*;base64,/, ''), 'an image') };
+	}
+	if (entry.providerFile) {
+		// A file of the provider's own API (the reader built its address from the credential's base URL).
+		const file = await requestWithRetries(scope, async () => ({ method: 'GET', url: entry.providerFile as string, headers: { ...scope.s.provider.headers }, authenticated: true }));
+		return { bytes: file.body };
 	}
 	const url = entry.url as string;
 	const dataUrl = /^data:([^,]*?)(;base64)?,(.*)$/s.exec(url);
@@ -71,14 +75,4 @@ export function cutShort(bytes: Buffer, mimeType: string): string | undefined {
 		return bytes.length < announced ? `The WebP header announces ${announced} bytes` : undefined;
 	}
 	return undefined;
-}
-
-export function textAnswerError(scope: CallScope, answer: GatewayAnswer): NodeApiError {
-	const words = answer.texts.map((t) => tidyText(t, 1000)).join('\n');
-	return gatewayError(
-		scope,
-		undefined,
-		'The model answered with text instead of an image',
-		`The model said: "${words}". Ask plainly for a picture in the prompt (for example "Draw ..." or "Generate an image of ..."), or set "On Text-Only Answer" to output the text.`,
-	);
 }

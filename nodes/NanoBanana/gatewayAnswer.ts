@@ -10,7 +10,22 @@ import type { IDataObject } from 'n8n-workflow';
 export interface ImageEntry {
 	b64?: string;
 	url?: string;
+	/**
+	 * A file on the provider's own API (a Gemini `fileData` answer part), fetched with the
+	 * credential. The reader builds it from the credential's base URL, so the key stays there.
+	 */
+	providerFile?: string;
 	revisedPrompt?: string;
+}
+
+/** How the model's answer ended, in the provider's words (finishReasons.ts says what each means). */
+export interface AnswerFinish {
+	/** Gemini's finishReason or blockReason (OpenRouter's native_finish_reason), or a chat finish_reason. */
+	reason: string;
+	/** The provider's words about it (Gemini's finishMessage, a refusal). */
+	message?: string;
+	/** The prompt was blocked before the model ran (Gemini's promptFeedback). */
+	prompt?: boolean;
 }
 
 export interface GatewayAnswer {
@@ -19,13 +34,13 @@ export interface GatewayAnswer {
 	images: ImageEntry[];
 	/** Words the model (or gateway) sent instead of, or next to, images. */
 	texts: string[];
-	/** An error object or message found inside an otherwise successful answer. */
-	embeddedError?: { message: string; code?: string; type?: string };
 	/**
-	 * The model or the provider declined to make the image (a safety block, a refusal): not
-	 * worth retrying. `reason` is the provider's own word for it (IMAGE_SAFETY, content_filter).
+	 * An error object or message found inside an otherwise successful answer. `retryable` is the
+	 * reader's own verdict, where the shape says (an OpenRouter choice's error code).
 	 */
-	blocked?: { reason: string; message?: string };
+	embeddedError?: { message: string; code?: string; type?: string; retryable?: boolean };
+	/** How the answer ended: for an answer without an image, the ending that explains it. */
+	finish?: AnswerFinish;
 }
 
 /** `![alt](link)` with an http(s) or data: link, or a bare image data URL, in the model's words. */

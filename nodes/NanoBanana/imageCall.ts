@@ -8,7 +8,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { accountSlots } from './accountGate';
-import { cutShort, imageBytes, textAnswerError } from './answerImages';
+import { checkAnswer, textAnswerError } from './answerCheck';
+import { cutShort, imageBytes } from './answerImages';
 import type { GatewayAnswer, ImageEntry } from './gatewayAnswer';
 import { describeNonImage, readImageInfo } from './imageInfo';
 import type { InputImages } from './inputImages';
@@ -43,6 +44,8 @@ interface Sent {
 	planWarnings: string[];
 	answers: GatewayAnswer[];
 	texts: string[];
+	/** How the first text-only answer ended (Gemini's finishReason, a chat finish_reason). */
+	finishReason?: string;
 	failures: unknown[];
 	/** Every request failed because the provider has no such model: its status and words. */
 	gone?: { status: number; text: string };
@@ -76,7 +79,7 @@ async function openRoute(scope: CallScope): Promise<Route> {
 	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
 		throw itemError(ctx, s.itemIndex, `The ${s.provider.displayName} credential has no valid base URL`, 'Set "Base URL" in the credential to the gateway address, for example https://api.example.com.');
 	}
-	return { baseUrl, dialect: dialectFor(s.provider, credentials.dialect), format: WIRE_FORMATS[wireFormatFor(s.provider, credentials.endpoint)] };
+	return { baseUrl, dialect: dialectFor(s.provider, credentials), format: WIRE_FORMATS[wireFormatFor(s.provider, credentials.endpoint)] };
 }
 
 /** The item's settings with the model to send; a ratio or size that model lacks stops here, before any request. */
@@ -107,12 +110,15 @@ async function sendItem(scope: CallScope, route: Route, inputs: InputImages): Pr
 	const planWarnings: string[] = [];
 	const aspectRatio = s.matchInput ? matchedRatio(scope, inputs, planWarnings) : s.aspectRatio;
 	const call = await route.format.build({ scope, provider: s.provider, baseUrl: route.baseUrl, dialect: route.dialect, inputs, aspectRatio });
-	const settled = await Promise.allSettled(Array.from({ length: call.requests }, async () => await sendWithRetries(scope, call)));
+	const settled = await Promise.allSettled(Array.from({ length: call.requests }, async () => await sendWithRetries(scope, call, checkAnswer)));
 	const sent: Sent = { call, aspectRatio, planWarnings, answers: [], texts: [], failures: [] };
 	for (const result of settled) {
 		if (result.status === 'rejected') sent.failures.push(result.reason);
 		else if (result.value.images.length > 0) sent.answers.push(result.value);
-		else if (s.onTextAnswer === 'output') sent.texts.push(...result.value.texts);
+		else if (s.onTextAnswer === 'output') {
+			sent.texts.push(...result.value.texts);
+			sent.finishReason ??= result.value.finish?.reason;
+		}
 		else sent.failures.push(textAnswerError(scope, result.value));
 	}
 	if (sent.answers.length === 0 && sent.texts.length === 0 && sent.failures.length > 0) {
@@ -158,7 +164,8 @@ async function toItems(scope: CallScope, format: WireFormat, sent: Sent, modelWa
 	}
 	if (sent.texts.length > 0) {
 		// "On Text-Only Answer: Output the Text": the model's words as an item of their own.
-		out.push({ json: { ...common, noImage: true, text: redact(sent.texts.join('\n'), scope.secret) as string }, pairedItem: { item: s.itemIndex } });
+		const finish = sent.finishReason ? { finishReason: sent.finishReason } : {};
+		out.push({ json: { ...common, noImage: true, text: redact(sent.texts.join('\n'), scope.secret) as string, ...finish }, pairedItem: { item: s.itemIndex } });
 	}
 	if (warnings.length > 0) for (const o of out) o.json.warnings = warnings;
 	return out;

@@ -190,6 +190,8 @@ export interface Provider extends ModelNaming {
 	headers?: Record<string, string>;
 	/** How the route spells a resolution, where it differs from Google's 512/1K/2K/4K. */
 	sizeNames?: Partial<Record<Resolution, string>>;
+	/** Chat route: the model IDs that answer with images only, and so want `modalities: ["image"]`. */
+	imageOnlyModels?: RegExp;
 }
 
 const OPENAI_MODEL_LIST: ModelList = { path: '/v1/models', shape: 'openAi', imageOnly: true };
@@ -270,6 +272,8 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		wireFormat: 'chatCompletions',
 		modelList: { path: '/v1/models?output_modalities=image', shape: 'openAi', imageOnly: false },
 		sizeNames: { '512': '0.5K' },
+		// OpenRouter's image models of other vendors (FLUX, Seedream, ...): only Google's answer with words too (ROUTES.md).
+		imageOnlyModels: /^(?!google\/)[^/]+\//,
 		headers: { 'HTTP-Referer': 'https://github.com/n8n-nodes-nano-banana/n8n-nodes-nano-banana', 'X-Title': 'n8n Nano Banana' },
 		defaultModel: 'google/gemini-2.5-flash-image',
 		catalogueNames: 'openRouter',
@@ -298,10 +302,20 @@ export function isDialectId(value: unknown): value is DialectId {
 	return typeof value === 'string' && value in DIALECTS;
 }
 
+/** What a generic gateway's credential says about its field dialect. */
+export interface DialectChoice {
+	dialect?: unknown;
+	/** "Image Field Name": `image` (seed 002, the default) or `image[]` (OpenAI's own API). */
+	imageField?: unknown;
+}
+
 /** The provider's dialect, or for a generic gateway the one its credential names. */
-export function dialectFor(provider: Provider, credentialDialect: unknown): Dialect {
+export function dialectFor(provider: Provider, credential: DialectChoice): Dialect {
 	if (provider.dialect) return DIALECTS[provider.dialect];
-	return DIALECTS[isDialectId(credentialDialect) ? credentialDialect : 'openai'];
+	const dialect = DIALECTS[isDialectId(credential.dialect) ? credential.dialect : 'openai'];
+	// OpenAI's API and its client send one image as `image`, several as `image[]`.
+	if (dialect.id === 'openai' && credential.imageField === 'image[]') return { ...dialect, imageField: (count) => (count > 1 ? 'image[]' : 'image') };
+	return dialect;
 }
 
 /** The wire format a provider speaks: its own, or for a generic gateway the credential's endpoint. */

@@ -19,7 +19,6 @@ import {
 	isCutOff,
 	isRetryableNetworkError,
 	isTimeout,
-	looksBusy,
 	networkCode,
 	parseRetryAfter,
 	retryDelayInBody,
@@ -130,22 +129,13 @@ const STATUS_HINTS: Record<number, string> = {
 	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again. When many executions use this key at once, set "Max Requests in Flight" in the credential to your plan\'s limit.',
 };
 
-/** What a user can do about a block, by the provider's reason (Gemini's finishReason and the like). */
-function blockHint(reason: string): string {
-	if (/RECITATION/i.test(reason)) return 'The image would have been too close to existing work. Reword the prompt, or change the input images.';
-	if (/SAFETY|PROHIBITED|BLOCK|content_filter|refus/i.test(reason)) {
-		return "The provider's safety filters stopped this image. Reword the prompt or change the input images; running it again as it is gets the same answer.";
-	}
-	return 'The model ended without an image. Ask plainly for a picture in the prompt, or try another model.';
-}
-
 export function statusHint(status: number | undefined): string | undefined {
 	if (status === undefined) return undefined;
 	return STATUS_HINTS[status] ?? (status >= 500 ? 'The gateway or its upstream failed. This is usually temporary: run again later.' : undefined);
 }
 
 /** The gateway's message, with an English summary when it is in Chinese. */
-function withSummary(message: string): string {
+export function withSummary(message: string): string {
 	const summary = englishSummary(message);
 	return summary ? `${message} (in English: ${summary})` : message;
 }
@@ -314,7 +304,7 @@ export async function requestWithRetries(scope: CallScope, request: () => Promis
 	);
 }
 
-async function sendOnce(scope: CallScope, call: WireCall, signal?: AbortSignal): Promise<GatewayAnswer> {
+async function sendOnce(scope: CallScope, call: WireCall, check: AnswerCheck, signal?: AbortSignal): Promise<GatewayAnswer> {
 	const { s } = scope;
 	const { status, body: raw } = await attemptOnce(
 		scope,
@@ -341,43 +331,22 @@ async function sendOnce(scope: CallScope, call: WireCall, signal?: AbortSignal):
 		);
 	}
 	const answer = call.read(parsed);
-	if (answer.images.length === 0 && answer.blocked) {
-		// The model or the provider said no: the same request would get the same answer.
-		const { reason, message } = answer.blocked;
-		throw failedAttempt(
-			gatewayError(
-				scope,
-				undefined,
-				`${s.provider.displayName} made no image: ${reason}${message ? ` (${tidyText(message, 300)})` : ''}`,
-				blockHint(reason),
-			),
-			false,
-		);
-	}
-	if (answer.images.length === 0 && answer.texts.length === 0) {
-		// An error inside an HTTP 200, or an empty `data`: retry when it says "busy".
-		const embedded = answer.embeddedError;
-		const code = embedded?.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
-		const message = embedded
-			? `${s.provider.displayName} reported an error: ${withSummary(embedded.message)}`
-			: `${s.provider.displayName} answered without any image`;
-		const retryable = embedded ? looksBusy(embedded.message) || (code !== undefined && RETRYABLE_STATUS.has(code)) : true;
-		throw failedAttempt(
-			gatewayError(scope, code, message, embedded ? statusHint(code) : 'The answer held no image and no text. Run again, or try another model.'),
-			retryable,
-			undefined,
-			code,
-		);
-	}
+	check(scope, answer);
 	return answer;
 }
 
+/**
+ * What an answer means before it counts (answerCheck.ts): throws the attempt's error for an answer
+ * that stands for one (marked for the retry loop), returns for one that holds an image or words.
+ */
+export type AnswerCheck = (scope: CallScope, answer: GatewayAnswer) => void;
+
 /** Send with retries; a 429 pauses the whole batch, not only this item. */
-export async function sendWithRetries(scope: CallScope, call: WireCall): Promise<GatewayAnswer> {
+export async function sendWithRetries(scope: CallScope, call: WireCall, check: AnswerCheck): Promise<GatewayAnswer> {
 	const { gate } = scope;
 	return await withRetries(
 		scope,
-		async (signal) => await gated(gate, signal, async () => await sendOnce(scope, call, signal)),
+		async (signal) => await gated(gate, signal, async () => await sendOnce(scope, call, check, signal)),
 		(facts, delay) => {
 			if (facts.status === 429) gate.pause(delay);
 		},

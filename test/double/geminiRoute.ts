@@ -210,7 +210,11 @@ export function createGeminiRoute(ctx: RouteContext) {
 		if (!INPUT_TYPES.has(mimeType)) throw invalid(`X-Goog-Upload-Header-Content-Type: unsupported MIME type ${JSON.stringify(mimeType)}`);
 		const file = isObject(req.json?.file) ? req.json.file : {};
 		const id = randomBytes(8).toString('hex');
-		uploads.set(id, { length, mimeType, displayName: typeof file.display_name === 'string' ? file.display_name : undefined });
+		// Google's metadata is camelCase (`display_name` is the REST API's snake_case spelling, also taken).
+		const displayName = file.displayName ?? file.display_name;
+		if (file.sizeBytes !== undefined && String(file.sizeBytes) !== String(length)) throw invalid(`file.sizeBytes ${JSON.stringify(file.sizeBytes)} does not match X-Goog-Upload-Header-Content-Length ${length}.`);
+		if (file.mimeType !== undefined && file.mimeType !== mimeType) throw invalid(`file.mimeType ${JSON.stringify(file.mimeType)} does not match X-Goog-Upload-Header-Content-Type ${mimeType}.`);
+		uploads.set(id, { length, mimeType, displayName: typeof displayName === 'string' ? displayName : undefined });
 		return jsonAnswer(200, {}, {
 			'x-goog-upload-url': `${ctx.apiUrl}/google/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`,
 			'x-goog-upload-status': 'active',
@@ -262,6 +266,12 @@ export function createGeminiRoute(ctx: RouteContext) {
 						{ name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict'] },
 					],
 				});
+			}
+			const download = /^\/v1beta\/(files\/[^/:]+):download$/.exec(req.path);
+			if (req.method === 'GET' && download && req.query.get('alt') === 'media') {
+				const stored = files.get(download[1]);
+				if (!stored) throw googleError(404, 'NOT_FOUND', `File ${download[1]} not found.`);
+				return { status: 200, headers: { 'content-type': stored.mimeType }, body: stored.bytes };
 			}
 			const file = /^\/v1beta\/(files\/[^/]+)$/.exec(req.path);
 			if (req.method === 'GET' && file) {

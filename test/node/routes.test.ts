@@ -309,7 +309,7 @@ describe('OpenRouter', () => {
 	test('a content_filter finish is a block, not retried', async () => {
 		double.enqueue({ status: 200, body: { choices: [{ message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', native_finish_reason: 'IMAGE_SAFETY' }] } });
 		const result = await runNanoBanana(double, params('openRouter', 'google/gemini-2.5-flash-image'));
-		expect(result.error?.message).toBe('OpenRouter made no image: content_filter (IMAGE_SAFETY)');
+		expect(result.error?.message).toBe('OpenRouter made no image: IMAGE_SAFETY (content_filter)');
 		expect(double.requests).toHaveLength(1);
 	});
 });

@@ -47,7 +47,8 @@ export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<
 			'X-Goog-Upload-Header-Content-Length': String(part.size),
 			'X-Goog-Upload-Header-Content-Type': part.contentType,
 		},
-		body: { file: { display_name: part.filename } },
+		// The file's metadata as Google's own client sends it (camelCase; the size as a string, int64 in JSON).
+		body: { file: { displayName: part.filename, mimeType: part.contentType, sizeBytes: String(part.size) } },
 		authenticated: true,
 	}));
 	const uploadUrl = header(start, 'x-goog-upload-url');

@@ -3,14 +3,13 @@
  * `POST {base}/v1beta/models/{model}:generateContent`, the prompt a text part, input images
  * `inlineData` parts (base64 built straight into the body) or, past the inline request limit,
  * `fileData` parts uploaded through the Files API first. One image per call.
- * Answers: `candidates[].content.parts[]` (`inlineData` images, `text`, `thought` parts skipped),
- * `finishReason`, `promptFeedback.blockReason`, `usageMetadata` (ROUTES.md).
+ * The model is a resource name, as Google's own client sends it: `models/{id}` (an ID typed with
+ * its `models/` prefix, or a `tunedModels/` one, goes as it is). Answers: geminiAnswer.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { GatewayAnswer } from '../gatewayAnswer';
-import { addText, errorFromObject, isObject, str } from '../gatewayAnswer';
 import { catalogueCost } from '../models/cost';
+import { readGeminiAnswer } from './geminiAnswer';
 import type { WireCall } from '../transport';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
@@ -20,39 +19,10 @@ import type { CallPlan, WireFormat } from './wireFormat';
 /** Google's limit for a whole inline request (about 20 MB), less room for the JSON around the images. */
 export const INLINE_REQUEST_LIMIT = 20 * 1024 * 1024 - 64 * 1024;
 
-function readGeminiAnswer(body: unknown): GatewayAnswer {
-	const answer: GatewayAnswer = { images: [], texts: [] };
-	if (!isObject(body)) {
-		if (str(body)) answer.texts.push(body as string);
-		return answer;
-	}
-	// Google sends no creation time: the answer's arrival is when the image was made.
-	answer.created = Math.floor(Date.now() / 1000);
-	if (isObject(body.usageMetadata)) answer.usage = body.usageMetadata as IDataObject;
-	const candidates = Array.isArray(body.candidates) ? body.candidates : [];
-	for (const candidate of candidates) {
-		if (!isObject(candidate)) continue;
-		const parts = isObject(candidate.content) && Array.isArray(candidate.content.parts) ? candidate.content.parts : [];
-		const before = answer.images.length;
-		for (const part of parts) {
-			// Gemini 3 models show their thinking as parts of their own (even draft images): not the answer.
-			if (!isObject(part) || part.thought === true) continue;
-			const inline = isObject(part.inlineData) ? part.inlineData : isObject(part.inline_data) ? part.inline_data : undefined;
-			const data = inline ? str(inline.data) : undefined;
-			if (data) answer.images.push({ b64: data });
-			else if (str(part.text)) addText(answer, part.text as string);
-		}
-		const reason = str(candidate.finishReason) ?? str(candidate.finish_reason);
-		if (reason && reason !== 'STOP' && answer.images.length === before) {
-			answer.blocked = { reason, message: str(candidate.finishMessage) };
-		}
-	}
-	const feedback = isObject(body.promptFeedback) ? body.promptFeedback : undefined;
-	if (feedback && str(feedback.blockReason) && answer.images.length === 0) {
-		answer.blocked = { reason: `prompt blocked (${feedback.blockReason as string})`, message: str(feedback.blockReasonMessage) };
-	}
-	if (answer.images.length === 0) answer.embeddedError = errorFromObject(body);
-	return answer;
+/** `models/{id}` for an ID; a name that already is a resource (`models/x`, `tunedModels/x`) as it is. */
+export function modelResource(model: string): string {
+	const named = /^(models|tunedModels)\/(.+)$/.exec(model);
+	return named ? `${named[1]}/${encodeURIComponent(named[2])}` : `models/${encodeURIComponent(model)}`;
 }
 
 async function build(plan: CallPlan): Promise<WireCall> {
@@ -86,10 +56,10 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig }, s.extraFields);
 
 	return {
-		url: `${baseUrl}/v1beta/models/${encodeURIComponent(s.model)}:generateContent`,
+		url: `${baseUrl}/v1beta/${modelResource(s.model)}:generateContent`,
 		headers: { ...provider.headers },
 		body: async () => await slots.build(template),
-		read: readGeminiAnswer,
+		read: (json) => readGeminiAnswer(json, baseUrl),
 		// The API makes one image per call.
 		requests: s.numberOfImages,
 		warnings,
