@@ -1,0 +1,74 @@
+/**
+ * The one table of deliberate differences between the node's requests and the official clients'
+ * (docs/reference-clients.md shows it; a test holds the two together). Each entry says what
+ * differs and why, and brings both request lists to one form for that difference only, after
+ * checking that the node's side keeps its rule. Anything not listed here must be equal.
+ */
+import type { CapturedRequest } from './captureServer';
+
+export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType';
+
+export interface Difference {
+	route: string;
+	client: string;
+	node: string;
+	why: string;
+	apply(node: CapturedRequest[], client: CapturedRequest[]): { node: CapturedRequest[]; client: CapturedRequest[] };
+}
+
+const isUploadChunk = (r: CapturedRequest) => r.path.endsWith('/upload/v1beta/files') && /(^|&)upload_id=/.test(r.query);
+
+/** The client's chunks of one upload as the single request the node sends: the bytes joined, from offset 0, finalized. */
+function joinChunks(requests: CapturedRequest[]): CapturedRequest[] {
+	const out: CapturedRequest[] = [];
+	for (const request of requests) {
+		const last = out[out.length - 1];
+		if (isUploadChunk(request) && last && isUploadChunk(last) && last.query === request.query) {
+			out[out.length - 1] = { ...request, body: Buffer.concat([last.body, request.body]), headers: { ...request.headers, 'x-goog-upload-offset': '0' } };
+		} else out.push(request);
+	}
+	return out;
+}
+
+export const DIFFERENCES: Record<DifferenceId, Difference> = {
+	uploadInOneRequest: {
+		route: 'Google Gemini API, Files API upload',
+		client: 'sends the bytes in chunks of 8 MiB ("upload", ..., then "upload, finalize", each with its X-Goog-Upload-Offset)',
+		node: 'sends all the bytes in one "upload, finalize" request at offset 0',
+		why: "Both are Google's resumable upload protocol. Inputs reach the Files API only above 20 MB, and one request is one retry unit for the node's retry loop.",
+		apply(node, client) {
+			for (const r of node.filter(isUploadChunk)) {
+				if (r.headers['x-goog-upload-command'] !== 'upload, finalize' || r.headers['x-goog-upload-offset'] !== '0') throw new Error(`The node's upload is not one "upload, finalize" at offset 0: ${JSON.stringify(r.headers)}`);
+			}
+			return { node, client: joinChunks(client).map((r) => (isUploadChunk(r) ? { ...r, headers: { ...r.headers, 'x-goog-upload-command': 'upload, finalize' } } : r)) };
+		},
+	},
+	uploadBytesType: {
+		route: 'Google Gemini API, Files API upload',
+		client: 'labels the upload\'s bytes Content-Type: application/json (its default header for every request)',
+		node: "labels them with the image's own type, the one the start request announced in X-Goog-Upload-Header-Content-Type",
+		why: 'Google takes the file\'s type from the start request; the bytes are an image, and a proxy that reads the header should see so.',
+		apply(node, client) {
+			const announced = node.find((r) => r.path.endsWith('/upload/v1beta/files') && !isUploadChunk(r))?.headers['x-goog-upload-header-content-type'];
+			for (const r of node.filter(isUploadChunk)) if (r.headers['content-type'] !== announced) throw new Error(`The node's upload is labelled ${r.headers['content-type']}, not the announced ${announced}`);
+			return { node, client: client.map((r) => (isUploadChunk(r) && announced ? { ...r, headers: { ...r.headers, 'content-type': announced } } : r)) };
+		},
+	},
+	noKeyOnUploadAddress: {
+		route: 'Google Gemini API, Files API upload',
+		client: 'sends x-goog-api-key to the upload address too',
+		node: 'sends the bytes to the upload address without the key',
+		why: 'The address Google returns carries its own upload id. The key never goes to an address that an answer named (the project rule: the key never travels to another host).',
+		apply(node, client) {
+			for (const r of node.filter(isUploadChunk)) if (r.headers['x-goog-api-key'] !== undefined) throw new Error('The node sent the key to the upload address');
+			return { node, client: client.map((r) => (isUploadChunk(r) ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'x-goog-api-key')) } : r)) };
+		},
+	},
+};
+
+/** The table as docs/reference-clients.md shows it (a test holds the two together). */
+export function differencesTable(): string {
+	const cell = (text: string) => text.replace(/\|/g, '\\|');
+	const rows = Object.entries(DIFFERENCES).map(([id, d]) => `| \`${id}\` | ${cell(d.route)} | ${cell(d.client)} | ${cell(d.node)} | ${cell(d.why)} |`);
+	return ['| Difference | Route | The official client | The node | Why |', '|---|---|---|---|---|', ...rows].join('\n');
+}
