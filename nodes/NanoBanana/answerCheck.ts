@@ -6,7 +6,7 @@
  */
 import type { NodeApiError } from 'n8n-workflow';
 
-import { finishFacts } from './finishReasons';
+import { endedEarly, finishHint, isBlock } from './finishReasons';
 import type { AnswerFinish, GatewayAnswer } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import { RETRYABLE_STATUS, looksBusy } from './retryPolicy';
@@ -36,13 +36,13 @@ export function checkAnswer(scope: CallScope, answer: GatewayAnswer): void {
 		const code = embedded.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
 		throw failedAttempt(gatewayError(scope, code, `${name} reported an error for this request: ${withSummary(embedded.message)}${embedded.code ? ` (code ${embedded.code})` : ''}`, statusHint(code)), embedded.retryable, undefined, code);
 	}
-	if (finish && finishFacts(finish.reason).kind === 'block' && (finish.prompt || finish.reason !== 'STOP')) {
-		throw failedAttempt(gatewayError(scope, undefined, `${name} made no image: ${finishLabel(finish)}`, joined(finishFacts(finish.reason).hint, saidWords(texts))), false);
+	if (finish && isBlock(finish.reason, finish.prompt)) {
+		throw failedAttempt(gatewayError(scope, undefined, `${name} made no image: ${finishLabel(finish)}`, joined(finishHint(finish.reason, finish.prompt), saidWords(texts))), false);
 	}
 	if (texts.length > 0) return;
-	if (finish && !/^(STOP|stop)$/.test(finish.reason)) {
+	if (finish && endedEarly(finish.reason)) {
 		// The model stopped early with nothing to show: the same request would usually end the same way.
-		throw failedAttempt(gatewayError(scope, undefined, `${name} made no image: ${finishLabel(finish)}`, finishFacts(finish.reason).hint), false);
+		throw failedAttempt(gatewayError(scope, undefined, `${name} made no image: ${finishLabel(finish)}`, finishHint(finish.reason)), false);
 	}
 	// An error inside an HTTP 200, or an empty answer: retry when it says "busy".
 	const code = embedded?.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
@@ -53,7 +53,7 @@ export function checkAnswer(scope: CallScope, answer: GatewayAnswer): void {
 
 /** "On Text-Only Answer: Stop With an Error": the model's words, and why it gave no image. */
 export function textAnswerError(scope: CallScope, answer: GatewayAnswer): NodeApiError {
-	const reason = answer.finish && !/^(STOP|stop)$/.test(answer.finish.reason) ? ` (${finishLabel(answer.finish)})` : '';
-	const hint = answer.finish ? finishFacts(answer.finish.reason).hint : 'Ask plainly for a picture in the prompt (for example "Draw ..." or "Generate an image of ...").';
+	const reason = answer.finish && endedEarly(answer.finish.reason) ? ` (${finishLabel(answer.finish)})` : '';
+	const hint = answer.finish ? finishHint(answer.finish.reason) : 'Ask plainly for a picture in the prompt (for example "Draw ..." or "Generate an image of ...").';
 	return gatewayError(scope, undefined, `The model answered with text instead of an image${reason}`, joined(saidWords(answer.texts), hint, 'Or set "On Text-Only Answer" to output the text.'));
 }

@@ -55,6 +55,18 @@ export function finishFacts(reason: string): FinishReasonFacts {
 	return FINISH_REASONS[reason] ?? FINISH_REASONS[reason.toUpperCase()] ?? { kind: 'stop', hint: `The model ended with "${reason}" and no image. ${PLAIN_ASK}` };
 }
 
+/** A prompt blocked before the model ran is a block whatever its reason (Gemini's blockReason OTHER too). */
+export function isBlock(reason: string, prompt?: boolean): boolean {
+	return prompt === true || (finishFacts(reason).kind === 'block' && endedEarly(reason));
+}
+
+/** The hint for an ending; a blocked prompt whose reason says nothing more gets the prompt's own. */
+export function finishHint(reason: string, prompt?: boolean): string {
+	const facts = finishFacts(reason);
+	if (prompt && facts.kind !== 'block') return 'The provider blocked the prompt without naming a rule. Reword the prompt or change the input images; running it again as it is gets the same answer.';
+	return facts.hint;
+}
+
 /** A finish that is not a plain end of the answer (STOP, or a chat route's "stop"). */
 export function endedEarly(reason: string | undefined): reason is string {
 	return reason !== undefined && !/^(STOP|stop|end_turn|FINISH_REASON_UNSPECIFIED)$/.test(reason);

@@ -106,5 +106,8 @@ describe("every reason of @google/genai's enums", () => {
 		const result = await runNanoBanana(double, { provider: 'google', operation: 'generate', model: MODEL.google, prompt: 'A mug' });
 		expect(calls()).toBe(1);
 		expect(result.error?.message).toBe(`Google Gemini API (AI Studio) made no image: prompt blocked (${reason})`);
+		// A blocked prompt is blocked again: no hint to just run again.
+		expect(result.error?.description).toMatch(/running it again as it is gets the same answer|Remove it and run again|Change the (prompt|request)|Reword/);
+		expect(result.error?.description).not.toMatch(/^Run again/);
 	});
 });
