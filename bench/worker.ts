@@ -17,7 +17,7 @@ import path from 'node:path';
 import { bigPng } from '../test/concurrency/bigImage';
 import type { InputItem, RunResult } from '../test/helpers/n8n';
 import { runNode, shutdownN8n } from '../test/helpers/n8n';
-import { PROVIDERS } from '../nodes/NanoBanana/providers';
+import { PROVIDERS } from '../nodes/NanoBanana/route/providers';
 import { PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
 import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
 import { BATCH, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX, SCALE } from './scenarios';

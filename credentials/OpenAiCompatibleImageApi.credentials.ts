@@ -12,7 +12,7 @@ import {
 	maxConcurrencyProperty,
 	modelListTest,
 } from './gatewayCredential';
-import { DIALECTS } from '../nodes/NanoBanana/providers';
+import { DIALECTS } from '../nodes/NanoBanana/wireFormats/openAiDialects';
 
 export class OpenAiCompatibleImageApi implements ICredentialType {
 	name = 'openAiCompatibleImageApi';

@@ -4,6 +4,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { BASE_URL_EXPRESSION } from '../nodes/NanoBanana/route/baseUrl';
+
+export { BASE_URL_EXPRESSION };
+
 /**
  * The parts every image-gateway credential shares: an API key sent as a Bearer token,
  * an editable base URL (gateways have mirror hosts), and a test call that really checks
@@ -35,7 +39,7 @@ export function baseUrlProperty(defaultUrl: string, hint?: string, versionPart =
 	};
 }
 
-/** The account-wide cap every credential has (nodes/NanoBanana/accountGate.ts). */
+/** The account-wide cap every credential has (nodes/NanoBanana/transport/accountGate.ts). */
 export const maxConcurrencyProperty: INodeProperties = {
 	displayName: 'Max Requests in Flight',
 	name: 'maxConcurrency',
@@ -46,9 +50,6 @@ export const maxConcurrencyProperty: INodeProperties = {
 		"The most requests this account may have running at once, across every workflow and execution that uses this credential in this n8n process. 0 means no account-wide cap (each node's Concurrency still applies).",
 	hint: 'Set it to your plan\'s limit when many executions run at once (webhooks). A 429 from the gateway pauses and slows all of them together. In queue mode each worker counts on its own.',
 };
-
-/** The credential's base URL as the node uses it (providers.ts normalizeBaseUrl), in n8n's expression language. */
-export const BASE_URL_EXPRESSION = '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/v1(beta)?$/i, "") }}';
 
 export const bearerAuthentication: IAuthenticateGeneric = {
 	type: 'generic',

@@ -23,7 +23,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 
 import type { INodeProperties } from 'n8n-workflow';
 
-import { nodeProperties } from '../nodes/NanoBanana/description';
+import { nodeProperties } from '../nodes/NanoBanana/ui/description';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
 import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples } from './lib/examples';
 import { ensureN8nHost, freePort, N8nInstance, OWNER, packPackage, repoRoot, setupOwner } from './lib/n8nHost';

@@ -33,7 +33,7 @@ import { OpenRouterImageApi } from '../credentials/OpenRouterImageApi.credential
 import { OpenAiCompatibleImageApi } from '../credentials/OpenAiCompatibleImageApi.credentials';
 import { TheTurboApi } from '../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../credentials/TuZiApi.credentials';
-import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/providers';
+import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/route/providers';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
 import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';

@@ -13,8 +13,8 @@ import { CATALOGUE } from '../nodes/NanoBanana/models/catalogue';
 import { catalogueRecord, nameOn } from '../nodes/NanoBanana/models/lookup';
 import { modelIds } from '../nodes/NanoBanana/models/modelList';
 import { presetsFor } from '../nodes/NanoBanana/models/presets';
-import type { Provider } from '../nodes/NanoBanana/providers';
-import { PROVIDERS } from '../nodes/NanoBanana/providers';
+import type { Provider } from '../nodes/NanoBanana/route/providers';
+import { PROVIDERS } from '../nodes/NanoBanana/route/providers';
 import { startProviderDouble } from '../test/double/providerDouble';
 
 interface Source {

@@ -6,7 +6,7 @@
  * model (nodes/NanoBanana/toolDescription.ts). examples/agent/ai-agent-image-tool.json is the
  * Generate one (scripts/make-examples.ts writes it); e2e/agent.e2e.ts runs both.
  */
-import { toolParameters } from '../../nodes/NanoBanana/toolDescription';
+import { toolParameters } from '../../nodes/NanoBanana/ui/toolDescription';
 import { NODE_TYPE } from './examples';
 
 /** Placeholder credentials of the agent example, by credential type. */

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
+import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/route/providers';
 import type { Prefix } from '../../test/double/providerDouble';
 import type { CredentialToImport } from './n8nHost';
 import { repoRoot } from './n8nHost';

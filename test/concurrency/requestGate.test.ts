@@ -2,8 +2,8 @@
  * The request gate on its own: slots, queue order, the shared pause, and stopping a failed batch
  * from a given item on while the items before it go on.
  */
-import { AdaptiveSlots } from '../../nodes/NanoBanana/adaptiveSlots';
-import { GateClosedError, RequestGate } from '../../nodes/NanoBanana/requestGate';
+import { AdaptiveSlots } from '../../nodes/NanoBanana/transport/adaptiveSlots';
+import { GateClosedError, RequestGate } from '../../nodes/NanoBanana/transport/requestGate';
 
 /** A request that ends when the test says so. */
 function pending() {

@@ -10,7 +10,7 @@ import {
 	englishSummary,
 	looksBusy,
 	parseRetryAfter,
-} from '../../nodes/NanoBanana/retryPolicy';
+} from '../../nodes/NanoBanana/transport/retryPolicy';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 

@@ -11,8 +11,8 @@ import { OpenAiCompatibleImageApi } from '../../credentials/OpenAiCompatibleImag
 import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../../credentials/TuZiApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
-import type { ProviderId } from '../../nodes/NanoBanana/providers';
-import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/providers';
+import type { ProviderId } from '../../nodes/NanoBanana/route/providers';
+import { PROVIDERS, PROVIDER_IDS } from '../../nodes/NanoBanana/route/providers';
 import type { Prefix, ProviderDouble } from '../double/providerDouble';
 import { startProviderDouble } from '../double/providerDouble';
 import { encodeJpeg, encodePng } from '../double/images';

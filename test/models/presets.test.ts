@@ -4,7 +4,7 @@
  * aliases, described by the model each stands for, without Google's prices (gateways charge theirs).
  */
 import { presetsFor } from '../../nodes/NanoBanana/models/presets';
-import { PROVIDERS } from '../../nodes/NanoBanana/providers';
+import { PROVIDERS } from '../../nodes/NanoBanana/route/providers';
 
 test('Google and OpenRouter list the served models, newest first, none that Google shut down', () => {
 	const google = presetsFor(PROVIDERS.google);

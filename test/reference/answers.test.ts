@@ -5,7 +5,7 @@
  * Every FinishReason and BlockedReason of @google/genai has an entry of its own in
  * finishReasons.ts, and the node treats each by its kind.
  */
-import { FINISH_REASONS } from '../../nodes/NanoBanana/finishReasons';
+import { FINISH_REASONS } from '../../nodes/NanoBanana/answers/finishReasons';
 import { bigPng } from '../concurrency/bigImage';
 import { encodePng } from '../double/images';
 import { runNanoBanana, useProviderDouble } from '../helpers/nanoBanana';

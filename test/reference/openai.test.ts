@@ -10,7 +10,7 @@ import OpenAI, { toFile } from 'openai';
 import { encodeJpeg, encodePng } from '../double/images';
 import type { InputItem } from '../helpers/n8n';
 import { shutdownN8n } from '../helpers/n8n';
-import { PROVIDERS } from '../../nodes/NanoBanana/providers';
+import { PROVIDERS } from '../../nodes/NanoBanana/route/providers';
 import type { CaptureServer } from './captureServer';
 import { startCaptureServer } from './captureServer';
 import type { ReferenceCase } from './referenceKit';

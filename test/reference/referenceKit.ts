@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
-import type { ProviderId } from '../../nodes/NanoBanana/providers';
-import { PROVIDERS } from '../../nodes/NanoBanana/providers';
+import type { ProviderId } from '../../nodes/NanoBanana/route/providers';
+import { PROVIDERS } from '../../nodes/NanoBanana/route/providers';
 import type { InputItem, RunResult } from '../helpers/n8n';
 import { runNode } from '../helpers/n8n';
 import { credentialTypes } from '../helpers/nanoBanana';

@@ -52,3 +52,10 @@ export function modelFacts(naming: ModelNaming, model: string): ModelFacts {
 	if (alias) return { record: recordById(alias.model), fixedSize: alias.size };
 	return { record: catalogueRecord(naming, model) };
 }
+
+/** The size an alias always makes: its entry's, or by the gateways' convention a `-2k`/`-4k`/`-hd` ending. */
+export function fixedSizeOf(facts: ModelFacts, model: string): Resolution | undefined {
+	if (facts.fixedSize || facts.record) return facts.fixedSize;
+	const ending = /-(2k|4k|hd)$/i.exec(model)?.[1].toLowerCase();
+	return ending === '2k' ? '2K' : ending ? '4K' : undefined;
+}

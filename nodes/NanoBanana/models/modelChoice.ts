@@ -9,6 +9,8 @@
 import type { CatalogueModel } from './catalogue';
 import type { ModelFacts, ModelNaming } from './lookup';
 import { catalogueRecord, modelFacts, nameOn, recordById } from './lookup';
+import type { Warning } from '../warnings';
+import { notice } from '../warnings';
 
 export interface ModelChoice {
 	/** The ID the workflow holds. */
@@ -17,7 +19,7 @@ export interface ModelChoice {
 	sent: string;
 	facts: ModelFacts;
 	/** Why `sent` differs from `asked`. */
-	warnings: string[];
+	warnings: Warning[];
 	/** The ID to send instead when the provider answers that `sent` is gone. */
 	onGone?: string;
 }
@@ -53,7 +55,7 @@ export function chooseModel(naming: ModelNaming, forwardsGoogleIds: boolean, ask
 		const next = recordById(lifecycle.replacement);
 		if (!next) break;
 		const nextName = nameOn(google, next);
-		choice.warnings.push(`${why(record, name)}; sent ${nextName}`);
+		choice.warnings.push(notice(`${why(record, name)}; sent ${nextName}`));
 		record = next;
 		name = nextName;
 	}

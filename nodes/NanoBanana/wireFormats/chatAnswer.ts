@@ -8,9 +8,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { endedEarly } from '../finishReasons';
-import type { GatewayAnswer } from '../gatewayAnswer';
-import { addText, errorFromObject, isObject, str } from '../gatewayAnswer';
+import { endedEarly } from '../answers/finishReasons';
+import type { GatewayAnswer } from '../answers/gatewayAnswer';
+import { addText, errorFromObject, isObject, str } from '../answers/gatewayAnswer';
 
 /** The link of an `image_url` entry: `{image_url: {url}}`, `{image_url: "..."}` or `{url}`. */
 function linkOf(entry: unknown): string | undefined {

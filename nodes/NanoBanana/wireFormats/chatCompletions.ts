@@ -10,10 +10,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { reportedCost } from '../models/cost';
 import { readChatAnswer } from './chatAnswer';
-import type { WireCall } from '../transport';
+import { unsupported } from '../warnings';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
 import { imageSlots } from './jsonBody';
-import type { CallPlan, WireFormat } from './wireFormat';
+import type { CallPlan, WireCall, WireFormat } from './wireFormat';
+import { singlePost } from './wireFormat';
 
 async function build(plan: CallPlan): Promise<WireCall> {
 	const { scope, provider, baseUrl, inputs } = plan;
@@ -22,7 +23,7 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const warnings = [...config.warnings];
 
 	const imageOnly = provider.imageOnlyModels?.test(s.model) === true;
-	if (imageOnly && s.includeText) warnings.push(`"Include the Model's Text" has no effect: ${provider.displayName} serves "${s.model}" as a model that answers with images only.`);
+	if (imageOnly && s.includeText) warnings.push(unsupported('includeText', `"Include the Model's Text" has no effect: ${provider.displayName} serves "${s.model}" as a model that answers with images only.`));
 
 	const slots = imageSlots();
 	const content =
@@ -45,10 +46,7 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const template = mergeFields(fields, s.extraFields);
 
 	return {
-		url: `${baseUrl}/v1/chat/completions`,
-		headers: { ...provider.headers },
-		body: async () => await slots.build(template),
-		read: readChatAnswer,
+		exchange: singlePost(`${baseUrl}/v1/chat/completions`, { ...provider.headers }, async () => await slots.build(template), readChatAnswer),
 		requests: s.numberOfImages,
 		warnings,
 	};

@@ -7,9 +7,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { endedEarly } from '../finishReasons';
-import type { GatewayAnswer, ImageEntry } from '../gatewayAnswer';
-import { addText, errorFromObject, isObject, str } from '../gatewayAnswer';
+import { endedEarly } from '../answers/finishReasons';
+import type { GatewayAnswer, ImageEntry } from '../answers/gatewayAnswer';
+import { addText, errorFromObject, isObject, str } from '../answers/gatewayAnswer';
 
 /**
  * An image the answer names by file URI. A file of the provider's own Files API (`files/x`, or a

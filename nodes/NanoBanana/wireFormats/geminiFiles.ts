@@ -4,10 +4,9 @@
  * none), then a wait until the file is ACTIVE. The answer's `uri` becomes a `fileData` part.
  * Files expire after 48 hours on Google's side.
  */
-import type { FilePart } from '../inputImages';
-import type { ProviderResponse } from '../transport';
-import { gatewayError, requestWithRetries } from '../transport';
-import { abortableWait } from '../hostCompat';
+import type { FilePart } from '../inputs/inputParts';
+import { gatewayError } from '../transport/errors';
+import type { ProviderResponse } from '../transport/httpAttempt';
 import type { CallPlan } from './wireFormat';
 
 interface GeminiFile {
@@ -35,10 +34,9 @@ const header = (response: ProviderResponse, name: string): string | undefined =>
 const POLL_MS = 1000;
 const POLLS = 60;
 
-export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<{ mimeType: string; fileUri: string }> {
-	const { scope, provider, baseUrl } = plan;
-	const name = provider.displayName;
-	const start = await requestWithRetries(scope, async () => ({
+/** The resumable upload's start: the key goes here, with the file's metadata; the answer names the upload address. */
+async function startUpload({ scope, provider, baseUrl, steps }: CallPlan, part: FilePart): Promise<string> {
+	const start = await steps.request(async () => ({
 		method: 'POST',
 		url: `${baseUrl}/upload/v1beta/files`,
 		headers: {
@@ -53,33 +51,36 @@ export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<
 	}));
 	const uploadUrl = header(start, 'x-goog-upload-url');
 	if (!uploadUrl || !/^https?:\/\//i.test(uploadUrl)) {
-		throw gatewayError(scope, start.status, `${name} did not return an upload address for "${part.property}"`, 'The Files API answered without an X-Goog-Upload-URL header. Check the base URL in the credential.');
+		throw gatewayError(scope, start.status, `${provider.displayName} did not return an upload address for "${part.property}"`, 'The Files API answered without an X-Goog-Upload-URL header. Check the base URL in the credential.');
 	}
-	const done = await requestWithRetries(scope, async () => ({
+	return uploadUrl;
+}
+
+/** The bytes, in one "upload, finalize" request; the upload address carries its own upload id: the key stays with the API. */
+async function sendBytes({ steps }: CallPlan, part: FilePart, uploadUrl: string): Promise<ProviderResponse> {
+	return await steps.request(async () => ({
 		method: 'POST',
 		url: uploadUrl,
-		headers: {
-			'X-Goog-Upload-Command': 'upload, finalize',
-			'X-Goog-Upload-Offset': '0',
-			'Content-Type': part.contentType,
-			'Content-Length': String(part.size),
-		},
+		headers: { 'X-Goog-Upload-Command': 'upload, finalize', 'X-Goog-Upload-Offset': '0', 'Content-Type': part.contentType, 'Content-Length': String(part.size) },
 		body: await readWhole(part),
-		// The upload address carries its own upload id: the key stays with the API.
 		authenticated: false,
 	}));
+}
+
+export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<{ mimeType: string; fileUri: string }> {
+	const { scope, provider, baseUrl, steps } = plan;
+	const done = await sendBytes(plan, part, await startUpload(plan, part));
 	let file = fileOf(done);
-	const signal = scope.ctx.getExecutionCancelSignal?.();
 	for (let n = 0; file?.state === 'PROCESSING' && file.name && n < POLLS; n++) {
-		await abortableWait(POLL_MS, signal);
+		await steps.wait(POLL_MS);
 		const fileName = file.name;
-		file = fileOf(await requestWithRetries(scope, async () => ({ method: 'GET', url: `${baseUrl}/v1beta/${fileName}`, headers: {}, authenticated: true })));
+		file = fileOf(await steps.request(async () => ({ method: 'GET', url: `${baseUrl}/v1beta/${fileName}`, headers: {}, authenticated: true })));
 	}
 	if (!file?.uri || (file.state !== undefined && file.state !== 'ACTIVE')) {
 		throw gatewayError(
 			scope,
 			done.status,
-			`${name} did not accept the upload of "${part.property}"${file?.state ? ` (state ${file.state})` : ''}`,
+			`${provider.displayName} did not accept the upload of "${part.property}"${file?.state ? ` (state ${file.state})` : ''}`,
 			'The image was too large to send inline and the Files API upload failed. Send a smaller image, or run again.',
 		);
 	}

@@ -10,11 +10,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { catalogueCost } from '../models/cost';
 import { readGeminiAnswer } from './geminiAnswer';
-import type { WireCall } from '../transport';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
 import { base64Size, imageSlots } from './jsonBody';
-import type { CallPlan, WireFormat } from './wireFormat';
+import { retryDelayInBody } from '../transport/retryPolicy';
+import type { CallPlan, WireCall, WireFormat } from './wireFormat';
+import { singlePost } from './wireFormat';
 
 /** Google's limit for a whole inline request (about 20 MB), less room for the JSON around the images. */
 export const INLINE_REQUEST_LIMIT = 20 * 1024 * 1024 - 64 * 1024;
@@ -56,10 +57,7 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig }, s.extraFields);
 
 	return {
-		url: `${baseUrl}/v1beta/${modelResource(s.model)}:generateContent`,
-		headers: { ...provider.headers },
-		body: async () => await slots.build(template),
-		read: (json) => readGeminiAnswer(json, baseUrl),
+		exchange: singlePost(`${baseUrl}/v1beta/${modelResource(s.model)}:generateContent`, { ...provider.headers }, async () => await slots.build(template), (json) => readGeminiAnswer(json, baseUrl)),
 		// The API makes one image per call.
 		requests: s.numberOfImages,
 		warnings,
@@ -74,4 +72,6 @@ export const geminiGenerateContent: WireFormat = {
 	// "models/x is not found for API version v1beta, or is not supported for generateContent".
 	modelGone: (status, message) => status === 404 && /\bmodels\/\S+ is not found|NOT_FOUND/i.test(message),
 	cost: (answer, facts, image) => catalogueCost(facts.record, answer.usage, image, answer.images.length),
+	// Google puts its retry delay in the error body (a RetryInfo with retryDelay "13s"), not in Retry-After.
+	retryDelay: retryDelayInBody,
 };

@@ -6,12 +6,14 @@
  */
 import type { Resolution } from '../models/imageSizes';
 import { sizeToSend } from '../models/modelLimits';
+import type { Warning } from '../warnings';
+import { unsupported } from '../warnings';
 import type { CallPlan } from './wireFormat';
 
 export interface GeminiImageConfig {
 	aspectRatio?: string;
 	imageSize?: string;
-	warnings: string[];
+	warnings: Warning[];
 }
 
 export function geminiImageConfig(
@@ -24,15 +26,15 @@ export function geminiImageConfig(
 	if (aspectRatio) out.aspectRatio = aspectRatio;
 	const size = sizeToSend(s.facts, s.model, s.resolution);
 	if (size.size) out.imageSize = sizeNames[size.size] ?? size.size;
-	if (size.warning) out.warnings.push(size.warning);
+	if (size.warning) out.warnings.push(unsupported('resolution', size.warning));
 	if (s.responseFormat) {
-		out.warnings.push(`Response format "${s.responseFormat}" was not sent: ${provider.displayName} always sends the image inside the answer.`);
+		out.warnings.push(unsupported('responseFormat', `Response format "${s.responseFormat}" was not sent: ${provider.displayName} always sends the image inside the answer.`));
 	}
 	if (s.mediaResolution && !takes.mediaResolution) {
-		out.warnings.push(`Input media resolution was not sent: ${provider.displayName} has no such setting on this route.`);
+		out.warnings.push(unsupported('mediaResolution', `Input media resolution was not sent: ${provider.displayName} has no such setting on this route.`));
 	}
 	if (inputs.mask) {
-		out.warnings.push(`The mask was not sent: ${provider.displayName} takes no mask for Gemini models. Describe in the prompt what to change.`);
+		out.warnings.push(unsupported('mask', `The mask was not sent: ${provider.displayName} takes no mask for Gemini models. Describe in the prompt what to change.`));
 	}
 	return out;
 }

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
-import type { FilePart } from '../inputImages';
+import type { FilePart } from '../inputs/inputImages';
 
 /** Bytes per slice: a multiple of 3, so slices encode to base64 with no padding in between. */
 const SLICE = 3 * 256 * 1024;

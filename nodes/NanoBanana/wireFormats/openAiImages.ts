@@ -7,11 +7,14 @@
 import FormData from 'form-data';
 import type { IDataObject } from 'n8n-workflow';
 
-import { readAnswer } from '../gatewayAnswer';
-import type { FilePart } from '../inputImages';
-import { familyOf, fixedSizeOf } from '../providers';
-import type { WireCall } from '../transport';
-import type { CallPlan, WireFormat } from './wireFormat';
+import type { FilePart } from '../inputs/inputParts';
+import { fixedSizeOf } from '../models/lookup';
+import { familyOf } from './openAiDialects';
+import type { Warning } from '../warnings';
+import { unsupported } from '../warnings';
+import { readOpenAiImagesAnswer } from './openAiImagesAnswer';
+import type { CallPlan, WireCall, WireFormat } from './wireFormat';
+import { singlePost } from './wireFormat';
 
 /** One multipart file: the part and the field the dialect names it by. */
 interface FormFile {
@@ -19,12 +22,12 @@ interface FormFile {
 	part: FilePart;
 }
 
-async function build({ scope, provider, baseUrl, dialect, inputs, aspectRatio }: CallPlan): Promise<WireCall> {
+/** The request's fields in the dialect's names, and the settings it has no name for. */
+function fieldsFor({ scope, provider, dialect, aspectRatio }: CallPlan, warnings: Warning[]): { fields: IDataObject; requests: number } {
 	const { s } = scope;
 	const size = dialect.mapSize({ model: s.model, family: familyOf(s.facts, s.model), fixedSize: fixedSizeOf(s.facts, s.model), aspectRatio, resolution: s.resolution });
-	const warnings = [...size.warnings];
+	warnings.push(...size.warnings);
 	const fields: IDataObject = { model: s.model, prompt: s.prompt, ...size.fields };
-
 	let requests = 1;
 	if (s.numberOfImages > 1) {
 		if (dialect.countField) fields[dialect.countField] = s.numberOfImages;
@@ -32,37 +35,37 @@ async function build({ scope, provider, baseUrl, dialect, inputs, aspectRatio }:
 	}
 	if (s.responseFormat) {
 		if (dialect.responseFormatField) fields[dialect.responseFormatField] = s.responseFormat;
-		else
-			warnings.push(
-				`Response format "${s.responseFormat}" was not sent: ${provider.displayName} (${dialect.displayName}) has no such setting and picks the format itself.`,
-			);
+		else warnings.push(unsupported('responseFormat', `Response format "${s.responseFormat}" was not sent: ${provider.displayName} (${dialect.displayName}) has no such setting and picks the format itself.`));
 	}
 	if (s.mediaResolution) {
 		if (dialect.mediaResolutionField) fields[dialect.mediaResolutionField] = s.mediaResolution;
-		else warnings.push(`Input media resolution was not sent: ${dialect.displayName} gateways have no such setting.`);
+		else warnings.push(unsupported('mediaResolution', `Input media resolution was not sent: ${dialect.displayName} gateways have no such setting.`));
 	}
-	if (s.includeText) {
-		warnings.push('"Include the Model\'s Text" has no effect here: the OpenAI Images endpoint returns images only.');
-	}
+	if (s.includeText) warnings.push(unsupported('includeText', '"Include the Model\'s Text" has no effect here: the OpenAI Images endpoint returns images only.'));
+	return { fields: { ...fields, ...s.extraFields }, requests };
+}
 
-	const files: FormFile[] = [];
+/** The edit's files under the dialect's field names, in order; a mask the dialect has no field for is a warning. */
+function filesFor({ provider, dialect, inputs }: CallPlan, warnings: Warning[]): FormFile[] {
 	const field = dialect.imageField(inputs.images.length);
-	for (const part of inputs.images) files.push({ field, part });
+	const files: FormFile[] = inputs.images.map((part) => ({ field, part }));
 	if (inputs.mask) {
 		if (dialect.maskField) files.push({ field: dialect.maskField, part: inputs.mask });
-		else warnings.push(`The mask was not sent: ${provider.displayName} (${dialect.displayName}) takes no mask.`);
+		else warnings.push(unsupported('mask', `The mask was not sent: ${provider.displayName} (${dialect.displayName}) takes no mask.`));
 	}
+	return files;
+}
 
-	const all = { ...fields, ...s.extraFields };
-	return {
-		url: `${baseUrl}/v1/images/${s.operation === 'edit' ? 'edits' : 'generations'}`,
-		headers: { ...provider.headers, ...dialect.headers },
-		// Generate sends JSON; Edit multipart, built afresh for each attempt.
-		body: s.operation === 'edit' ? async () => await formBody(all, files) : async () => all,
-		read: readAnswer,
-		requests,
-		warnings,
-	};
+async function build(plan: CallPlan): Promise<WireCall> {
+	const { scope, provider, baseUrl, dialect } = plan;
+	const edit = scope.s.operation === 'edit';
+	const warnings: Warning[] = [];
+	const { fields, requests } = fieldsFor(plan, warnings);
+	const files = filesFor(plan, warnings);
+	const url = `${baseUrl}/v1/images/${edit ? 'edits' : 'generations'}`;
+	// Generate sends JSON; Edit multipart, built afresh for each attempt.
+	const body = edit ? async () => await formBody(fields, files) : async () => fields;
+	return { exchange: singlePost(url, { ...provider.headers, ...dialect.headers }, body, readOpenAiImagesAnswer), requests, warnings };
 }
 
 /** A fresh multipart body for each attempt: streams cannot be sent twice. */

@@ -5,8 +5,10 @@
  * size limit when one is given.
  */
 import { RETRYABLE_STATUS, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
-import type { CallScope } from './transport';
-import { failedAttempt, gatewayError, statusHint, toBuffer, withRetries } from './transport';
+import type { CallScope } from '../callScope';
+import { failedAttempt, gatewayError, statusHint } from './errors';
+import { toBuffer } from './httpAttempt';
+import { withRetries } from './retryLoop';
 
 /** A download that went past its size limit: not retried (the file is what it is). */
 export class TooLargeError extends Error {

@@ -6,12 +6,11 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
-import type { FilePart } from './inputImages';
-import { itemError } from './settings';
-import type { CallScope } from './transport';
-import { TooLargeError, downloadWithRetries } from './downloads';
-import { redact } from './transport';
+import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/imageInfo';
+import type { CallScope } from '../callScope';
+import { TooLargeError, downloadWithRetries } from '../transport/downloads';
+import { itemError, scrub } from '../transport/errors';
+import type { FilePart } from './inputParts';
 
 /** The largest input image the node downloads from a link. */
 export const MAX_LINKED_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -46,7 +45,7 @@ export async function readLinkedImage(scope: CallScope, link: string, field: Lin
 				ctx,
 				s.itemIndex,
 				`"${field}": could not download ${shown(url)}`,
-				`${redact(error.message, scope.secret)}. Check that the link is public and points at the image itself.`,
+				`${scrub(scope, error.message)}. Check that the link is public and points at the image itself.`,
 			);
 		}
 		// n8n's cancellation: it must reach the engine as it is.

@@ -9,9 +9,9 @@ import type { NodeApiError } from 'n8n-workflow';
 import { endedEarly, finishHint, isBlock } from './finishReasons';
 import type { AnswerFinish, GatewayAnswer } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
-import { RETRYABLE_STATUS, looksBusy } from './retryPolicy';
-import type { CallScope } from './transport';
-import { failedAttempt, gatewayError, statusHint, withSummary } from './transport';
+import { RETRYABLE_STATUS, looksBusy } from '../transport/retryPolicy';
+import type { CallScope } from '../callScope';
+import { failedAttempt, gatewayError, statusHint, withSummary } from '../transport/errors';
 
 /** How an ending reads in a message: `IMAGE_SAFETY (Unable to show ...)`, `prompt blocked (SAFETY)`. */
 export function finishLabel(finish: AnswerFinish): string {

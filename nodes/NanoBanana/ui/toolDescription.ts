@@ -6,8 +6,8 @@
  * output items' JSON (n8n leaves the binary data out): per image its file name, size, width and
  * height, the link when the gateway gave one, and any warnings; never base64.
  */
-import { ASPECT_RATIOS } from './models/imageSizes';
-import { modelsTaking } from './models/modelLimits';
+import { ASPECT_RATIOS } from '../models/imageSizes';
+import { modelsTaking } from '../models/modelLimits';
 
 /** The ratios every served model with known ratios takes, and the long ones only some do (from the catalogue). */
 const everyModel = modelsTaking((m) => m.ratios !== undefined).length;

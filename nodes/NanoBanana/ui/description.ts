@@ -2,12 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { CATALOGUE } from './models/catalogue';
-import type { AspectRatio } from './models/imageSizes';
-import { ASPECT_RATIOS, RATIO_PIXELS_1K } from './models/imageSizes';
-import { modelsTaking } from './models/modelLimits';
-import type { Provider } from './providers';
-import { DIALECTS, PROVIDERS, PROVIDER_IDS } from './providers';
+import { CATALOGUE } from '../models/catalogue';
+import type { AspectRatio } from '../models/imageSizes';
+import { ASPECT_RATIOS, RATIO_PIXELS_1K } from '../models/imageSizes';
+import { modelsTaking } from '../models/modelLimits';
+import type { Provider } from '../route/providers';
+import { PROVIDERS, PROVIDER_IDS } from '../route/providers';
+import { DIALECTS } from '../wireFormats/openAiDialects';
 
 const forEdit = { show: { operation: ['edit'] } };
 

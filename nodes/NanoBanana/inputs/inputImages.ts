@@ -7,33 +7,14 @@ import type { Readable } from 'node:stream';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from './imageInfo';
+import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/imageInfo';
 import { readLinkedImage } from './inputLinks';
-import type { ItemSettings } from './settings';
-import { itemError } from './settings';
-import type { CallScope } from './transport';
+import type { CallScope } from '../callScope';
+import type { ItemSettings } from '../settings/itemSettings';
+import { itemError } from '../transport/errors';
+import type { FilePart, InputImages } from './inputParts';
 
-/**
- * One image part of an edit. Images n8n keeps on disk are streamed from there on every
- * attempt (form-data and the JSON body builder are told their size), so a batch of large
- * inputs is not held in memory.
- */
-export interface FilePart {
-	/** The binary property it came from. */
-	property: string;
-	filename: string;
-	contentType: string;
-	size: number;
-	width?: number;
-	height?: number;
-	open: () => Promise<Buffer | Readable>;
-}
-
-/** The edit's inputs, in the order the user named them. */
-export interface InputImages {
-	images: FilePart[];
-	mask?: FilePart;
-}
+export type { FilePart, InputImages };
 
 const fileStem = (name: string | undefined, fallback: string) =>
 	(name ?? fallback).replace(/\.[A-Za-z0-9]{1,5}$/, '') || fallback;

@@ -1,0 +1,45 @@
+/**
+ * One item's settings, read and checked before any request is made (readSettings.ts).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { AspectRatio, Resolution } from '../models/imageSizes';
+import type { ModelFacts } from '../models/lookup';
+import type { Provider } from '../route/providers';
+
+export type Operation = 'generate' | 'edit';
+
+export interface ItemSettings {
+	itemIndex: number;
+	provider: Provider;
+	operation: Operation;
+	/** The model ID to send (imageCall.ts swaps in a retired model's replacement). */
+	model: string;
+	/** What the catalogue knows of that model on this provider (nothing for an ID it does not know). */
+	facts: ModelFacts;
+	prompt: string;
+	aspectRatio?: AspectRatio;
+	/** Edit: the ratio of the table closest to the first input image's own shape. */
+	matchInput: boolean;
+	resolution?: Resolution;
+	/** Ask the model for its words too (routes that can return text next to the image). */
+	includeText: boolean;
+	/** Edit: where the input images come from. */
+	imageSource: 'binary' | 'url';
+	imageProperties: string[];
+	maskProperty?: string;
+	/** Edit with `imageSource: 'url'`: the links, in order. */
+	imageUrls: string[];
+	maskUrl?: string;
+	numberOfImages: number;
+	responseFormat?: 'url' | 'b64_json';
+	mediaResolution?: string;
+	outputProperty: string;
+	extraFields: IDataObject;
+	/** Milliseconds to wait for one gateway answer. */
+	timeoutMs: number;
+	/** Further attempts after a retryable failure. */
+	maxRetries: number;
+	/** What to do when the model answers with words and no image. */
+	onTextAnswer: 'error' | 'output';
+}

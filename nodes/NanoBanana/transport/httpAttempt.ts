@@ -1,0 +1,127 @@
+/**
+ * One HTTP attempt: a request to the provider (with the connection's authentication) or to a link
+ * (without it), its answer as bytes, and every failure as a NodeApiError marked for the retry
+ * loop: an HTTP error with the provider's words and a hint, or a network failure named for what
+ * happened (refused, reset, cut off, timed out). The key never travels with a redirect.
+ */
+import FormData from 'form-data';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
+
+import { providerMessage } from '../answers/gatewayAnswer';
+import type { CallScope } from '../callScope';
+import { failedAttempt, gatewayError, statusHint, withSummary } from './errors';
+import { RETRYABLE_STATUS, isCutOff, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
+
+/** Bodies asked for with `encoding: 'arraybuffer'` arrive as a Buffer; be tolerant of the rest. */
+export function toBuffer(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	if (body === undefined || body === null) return Buffer.alloc(0);
+	return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+/** One request to the provider, with its key, as a route's own step (an upload) needs it. */
+export interface ProviderRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	headers: Record<string, string>;
+	body?: IDataObject | Buffer | FormData;
+	/** Send with the credential (the provider's own API) or without (a link to another host). */
+	authenticated: boolean;
+}
+
+export interface ProviderResponse {
+	status: number;
+	headers: Record<string, unknown>;
+	body: Buffer;
+}
+
+/** Errors that never reached a whole HTTP answer: refused, reset, cut off, timed out. */
+function networkFailure(scope: CallScope, error: unknown, url: string): NodeApiError {
+	const { s } = scope;
+	const name = s.provider.displayName;
+	const code = networkCode(error);
+	const host = new URL(url).host;
+	let message: string;
+	let description: string;
+	if (isTimeout(error)) {
+		message = `${name} did not answer within ${Math.round(s.timeoutMs / 1000)} s`;
+		description = 'Large images can take minutes. Raise "Timeout (Seconds)" in the options, or use a lower resolution.';
+	} else if (isCutOff(error)) {
+		message = `${name} broke off its answer before it was complete`;
+		description = 'The connection to the gateway closed in the middle of the answer. This is usually temporary: run again.';
+	} else if (code === 'ECONNRESET') {
+		message = `${name} at ${host} closed the connection without answering (ECONNRESET)`;
+		description = 'The gateway or a proxy in front of it dropped the request. This is usually temporary: run again.';
+	} else {
+		message = `Could not reach ${name} at ${host}${code ? ` (${code})` : ''}`;
+		description = 'Check the base URL in the credential and that the gateway is up.';
+	}
+	// A fresh error on purpose: the original carries the request's headers, and with them the API key.
+	return failedAttempt(gatewayError(scope, undefined, message, description), isRetryableNetworkError(error));
+}
+
+/**
+ * Out through n8n's helpers: the provider's own API with the connection's authentication (n8n's
+ * credential, or the headers of the route's token source), anything else with the plain helper.
+ */
+async function send(scope: CallScope, request: ProviderRequest, options: IHttpRequestOptions, signal?: AbortSignal): Promise<unknown> {
+	const { ctx, connection } = scope;
+	if (!request.authenticated) {
+		// The plain helper is not tied to the execution by itself: stop the request on cancel.
+		return await ctx.helpers.httpRequest({ ...options, abortSignal: signal });
+	}
+	if (!connection) throw new Error('A call to the provider was made before its route was opened');
+	if (connection.authHeaders) {
+		const headers = { ...(options.headers as IDataObject), ...(await connection.authHeaders()) };
+		return await ctx.helpers.httpRequest({ ...options, headers, abortSignal: signal });
+	}
+	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, connection.credentialType, options);
+}
+
+/** Send one request; an HTTP error or a network failure is a NodeApiError marked for the retry loop. */
+export async function attemptOnce(scope: CallScope, request: ProviderRequest, signal?: AbortSignal): Promise<ProviderResponse> {
+	const { s } = scope;
+	const { body } = request;
+	const form = body instanceof FormData ? body : undefined;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		body,
+		headers: {
+			...(form ? { ...form.getHeaders(), 'Content-Length': String(form.getLengthSync()) } : body === undefined ? {} : { 'Content-Type': 'application/json' }),
+			...request.headers,
+		},
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: s.timeoutMs,
+		// n8n's default (true) puts the key back on a redirect to another host: a gateway, or
+		// whoever answers at its address, could send the key anywhere with one Location header.
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+
+	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
+	try {
+		response = (await send(scope, request, options, signal)) as typeof response;
+	} catch (error) {
+		throw networkFailure(scope, error, request.url);
+	}
+
+	const raw = toBuffer(response.body);
+	const status = response.statusCode;
+	if (status >= 400) {
+		const message = providerMessage(raw) ?? `HTTP ${status}`;
+		throw failedAttempt(
+			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, statusHint(status)),
+			RETRYABLE_STATUS.has(status),
+			parseRetryAfter(response.headers?.['retry-after']) ?? scope.retryDelayIn?.(raw),
+			status,
+			message,
+		);
+	}
+	return { status, headers: response.headers ?? {}, body: raw };
+}
