@@ -1,38 +1,16 @@
+/**
+ * The node's parameters, as n8n's editor shows them. Which provider shows which setting comes from
+ * route/capabilities.ts; what the hints say about models, from ui/modelHints.ts.
+ */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { INodePropertyOptions } from 'n8n-workflow';
-
-import { CATALOGUE } from '../models/catalogue';
-import type { AspectRatio } from '../models/imageSizes';
-import { ASPECT_RATIOS, RATIO_PIXELS_1K } from '../models/imageSizes';
-import { modelsTaking } from '../models/modelLimits';
+import { gatewayInputLimits, providersWith } from '../route/capabilities';
 import type { Provider } from '../route/providers';
 import { PROVIDERS, PROVIDER_IDS } from '../route/providers';
-import { DIALECTS } from '../wireFormats/openAiDialects';
+import { INPUT_LIMITS, LONG_RATIO_HINT, ONE_SIZE, SMALLEST, list, ratioOptions } from './modelHints';
+import { optionsCollection } from './options';
 
 const forEdit = { show: { operation: ['edit'] } };
-
-// What the hints say about models comes from the catalogue (models/catalogue.ts).
-const served = CATALOGUE.filter((m) => m.lifecycle.status !== 'shutDown');
-const list = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
-/** The served models that take a ratio, when not every one with known ratios does. */
-const ratioTakers = (ratio: AspectRatio): string | undefined => {
-	const takers = modelsTaking((m) => m.ratios?.includes(ratio) === true);
-	return takers.length < served.filter((m) => m.ratios).length ? takers.join(' or ') : undefined;
-};
-const LONG_RATIOS = ASPECT_RATIOS.filter((r) => ratioTakers(r) !== undefined);
-const LONG_RATIO_HINT = LONG_RATIOS.length > 0 ? ` ${list([...LONG_RATIOS])} need ${ratioTakers(LONG_RATIOS[0])}.` : '';
-const ONE_SIZE = served.filter((m) => m.sizes.length === 1).map((m) => m.name);
-const SMALLEST = modelsTaking((m) => m.sizes.includes('512'));
-const INPUT_LIMITS = [...new Set(served.map((m) => m.maxInputs).filter((n): n is number => n !== undefined))]
-	.sort((a, b) => a - b)
-	.map((n) => `${list(served.filter((m) => m.maxInputs === n).map((m) => m.name))} up to ${n}`)
-	.join('; ');
-
-const ratioOptions: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => {
-	const takers = ratioTakers(ratio);
-	return { name: ratio, value: ratio, description: `${RATIO_PIXELS_1K[ratio].join(' x ')} at 1K${takers ? `; ${takers} only` : ''}` };
-});
 
 /** The model field of one provider in some node versions, starting at that provider's usual model. */
 function modelProperty(provider: Provider, defaultModel: string, versions?: INodeProperties['displayOptions']): INodeProperties {
@@ -139,14 +117,14 @@ export const nodeProperties: INodeProperties[] = [
 		placeholder: 'e.g. data, product, style',
 		description:
 			'Names of the input item\'s binary properties that hold the images to send, separated by commas. They are sent in this order.',
-		hint: `${INPUT_LIMITS}. Gateways have their own limits: V-API up to ${DIALECTS.gptGe.maxImages.pro}; TheTurbo and Tu-zi flash models up to ${DIALECTS.theTurbo.maxImages.flash}.`,
+		hint: `${INPUT_LIMITS}. Gateways have their own limits: ${gatewayInputLimits()}.`,
 	},
 	{
 		displayName: 'Mask Property',
 		name: 'maskProperty',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { operation: ['edit'], imageSource: ['binary'], provider: ['gptGe', 'tuZi', 'openAiCompatible'] } },
+		displayOptions: { show: { operation: ['edit'], imageSource: ['binary'], provider: providersWith('mask') } },
 		placeholder: 'e.g. mask',
 		description:
 			'Optional binary property holding a mask: a PNG the size of the first image, transparent where the image should change. Leave empty to let the model decide.',
@@ -169,7 +147,7 @@ export const nodeProperties: INodeProperties[] = [
 		name: 'maskUrl',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { operation: ['edit'], imageSource: ['url'], provider: ['gptGe', 'tuZi', 'openAiCompatible'] } },
+		displayOptions: { show: { operation: ['edit'], imageSource: ['url'], provider: providersWith('mask') } },
 		placeholder: 'e.g. https://shop.example.com/masks/mug-background.png',
 		description: 'Optional link to a mask: a PNG the size of the first image, transparent where the image should change',
 	},
@@ -204,111 +182,5 @@ export const nodeProperties: INodeProperties[] = [
 			{ name: '4K', value: '4K', description: 'About 4096 pixels; large files, slow' },
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				default: 3,
-				typeOptions: { minValue: 1, maxValue: 20 },
-				description:
-					'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
-			},
-			{
-				displayName: 'Extra Request Fields (JSON)',
-				name: 'extraFields',
-				type: 'json',
-				default: '{}',
-				description:
-					'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
-			},
-			{
-				displayName: "Include the Model's Text",
-				name: 'includeText',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
-			},
-			{
-				displayName: 'Input Media Resolution',
-				name: 'mediaResolution',
-				type: 'options',
-				default: 'auto',
-				description: "How finely Gemini reads the input images (Google's Gemini API and TheTurbo style gateways)",
-				options: [
-					{ name: 'Auto', value: 'auto' },
-					{ name: 'High', value: 'MEDIA_RESOLUTION_HIGH' },
-					{ name: 'Low', value: 'MEDIA_RESOLUTION_LOW' },
-					{ name: 'Medium', value: 'MEDIA_RESOLUTION_MEDIUM' },
-				],
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				default: 2,
-				typeOptions: { minValue: 0, maxValue: 10 },
-				description:
-					'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After. A 429 while the node is still lowering its concurrency does not count.',
-			},
-			{
-				displayName: 'Number of Images',
-				name: 'numberOfImages',
-				type: 'number',
-				default: 1,
-				typeOptions: { minValue: 1, maxValue: 10 },
-				description:
-					'How many images to make per input item. Gateways without an image count get one request per image.',
-			},
-			{
-				displayName: 'On Text-Only Answer',
-				name: 'onTextAnswer',
-				type: 'options',
-				default: 'error',
-				description:
-					'What to do when the model answers with words instead of an image (the call is usually billed)',
-				options: [
-					{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that shows the text' },
-					{ name: 'Output the Text', value: 'output', description: 'Return an item with the text in JSON fields text and noImage' },
-				],
-			},
-			{
-				displayName: 'Output Binary Property',
-				name: 'outputProperty',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property each output image is written to',
-			},
-			{
-				displayName: 'Response Format',
-				name: 'responseFormat',
-				type: 'options',
-				default: 'auto',
-				displayOptions: { hide: { '/provider': ['google', 'openRouter'] } },
-				description:
-					'How the gateway hands the image over. The node always downloads URLs at once (they expire within hours), so the output is the same.',
-				options: [
-					{ name: 'Auto', value: 'auto', description: "The gateway's default" },
-					{ name: 'Base64', value: 'b64_json', description: 'The image inside the answer' },
-					{ name: 'URL', value: 'url', description: 'A link the node downloads right away' },
-				],
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'How long to wait for the gateway to answer one request. 0 picks a default that fits the resolution: 180 s up to 2K, 600 s for 4K.',
-			},
-		],
-	},
+	optionsCollection,
 ];
