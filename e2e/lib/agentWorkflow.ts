@@ -3,7 +3,7 @@
  * with the OpenAI Chat Model (chat completions) as its model and the Nano Banana Tool as its tool.
  * The author sets the tool's provider, credential, model and operation; the prompt, the aspect
  * ratio and (Edit) the image links are the model's, through $fromAI expressions written for a
- * model (nodes/NanoBanana/toolDescription.ts). examples/agent/ai-agent-image-tool.json is the
+ * model (nodes/NanoBanana/ui/toolDescription.ts). examples/agent/ai-agent-image-tool.json is the
  * Generate one (scripts/make-examples.ts writes it); e2e/agent.e2e.ts runs both.
  */
 import { toolParameters } from '../../nodes/NanoBanana/ui/toolDescription';

@@ -22,7 +22,7 @@ import { limitRefusal, matchRatios } from './models/modelLimits';
 import type { Connection } from './route/connection';
 import { openConnection } from './route/connection';
 import { accountSlots } from './transport/accountGate';
-import { failureOf, gatewayError, itemError } from './transport/errors';
+import { failureOf, gatewayError, itemError } from './errors';
 import { exchangeSteps, requestWithRetries, runExchange } from './transport/send';
 import type { Warning } from './warnings';
 import { notice } from './warnings';

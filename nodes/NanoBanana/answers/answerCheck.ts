@@ -11,7 +11,7 @@ import type { AnswerFinish, GatewayAnswer } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import { RETRYABLE_STATUS, looksBusy } from '../transport/retryPolicy';
 import type { CallScope } from '../callScope';
-import { failedAttempt, gatewayError, statusHint, withSummary } from '../transport/errors';
+import { failedAttempt, gatewayError, statusHint, withSummary } from '../errors';
 
 /** How an ending reads in a message: `IMAGE_SAFETY (Unable to show ...)`, `prompt blocked (SAFETY)`. */
 export function finishLabel(finish: AnswerFinish): string {

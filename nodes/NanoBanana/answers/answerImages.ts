@@ -7,7 +7,7 @@ import type { ImageEntry } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import type { CallScope } from '../callScope';
 import { downloadWithRetries } from '../transport/downloads';
-import { gatewayError } from '../transport/errors';
+import { gatewayError } from '../errors';
 import { requestWithRetries } from '../transport/send';
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;

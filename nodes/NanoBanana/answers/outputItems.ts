@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { CallScope } from '../callScope';
 import { describeNonImage, readImageInfo } from '../images/imageInfo';
 import type { AspectRatio } from '../models/imageSizes';
-import { gatewayError, scrub } from '../transport/errors';
+import { gatewayError, scrub } from '../errors';
 import type { Warning } from '../warnings';
 import { notice, reported, warningText } from '../warnings';
 import type { WireCall, WireFormat } from '../wireFormats/wireFormat';

@@ -11,7 +11,7 @@ import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/ima
 import { readLinkedImage } from './inputLinks';
 import type { CallScope } from '../callScope';
 import type { ItemSettings } from '../settings/itemSettings';
-import { itemError } from '../transport/errors';
+import { itemError } from '../errors';
 import type { FilePart, InputImages } from './inputParts';
 
 export type { FilePart, InputImages };

@@ -9,7 +9,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/imageInfo';
 import type { CallScope } from '../callScope';
 import { TooLargeError, downloadWithRetries } from '../transport/downloads';
-import { itemError, scrub } from '../transport/errors';
+import { itemError, scrub } from '../errors';
 import type { FilePart } from './inputParts';
 
 /** The largest input image the node downloads from a link. */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { itemError } from '../transport/errors';
+import { itemError } from '../errors';
 import type { Dialect } from '../wireFormats/openAiDialects';
 import { chooseDialect } from '../wireFormats/openAiDialects';
 import type { WireFormatId } from '../wireFormats/wireFormatId';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { itemError } from '../transport/errors';
+import { itemError } from '../errors';
 
 export function parseExtraFields(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): IDataObject {
 	let value = raw;

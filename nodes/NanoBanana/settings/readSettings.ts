@@ -11,7 +11,7 @@ import type { ModelFacts } from '../models/lookup';
 import { fixedSizeOf, modelFacts } from '../models/lookup';
 import type { ProviderId } from '../route/providers';
 import { PROVIDERS } from '../route/providers';
-import { itemError } from '../transport/errors';
+import { itemError } from '../errors';
 import { parseExtraFields, splitLinks, splitNames } from './fields';
 import type { ItemSettings, Operation } from './itemSettings';
 

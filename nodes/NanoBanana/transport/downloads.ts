@@ -6,7 +6,7 @@
  */
 import { RETRYABLE_STATUS, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
 import type { CallScope } from '../callScope';
-import { failedAttempt, gatewayError, statusHint } from './errors';
+import { failedAttempt, gatewayError, statusHint } from '../errors';
 import { toBuffer } from './httpAttempt';
 import { withRetries } from './retryLoop';
 

@@ -10,7 +10,7 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { providerMessage } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
-import { failedAttempt, gatewayError, statusHint, withSummary } from './errors';
+import { failedAttempt, gatewayError, statusHint, withSummary } from '../errors';
 import { RETRYABLE_STATUS, isCutOff, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
 
 /** Bodies asked for with `encoding: 'arraybuffer'` arrive as a Buffer; be tolerant of the rest. */

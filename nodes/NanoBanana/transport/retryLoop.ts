@@ -5,8 +5,8 @@
 import type { NodeApiError } from 'n8n-workflow';
 
 import type { CallScope } from '../callScope';
-import type { RetryFacts } from './errors';
-import { joinHints, retryFactsOf } from './errors';
+import type { RetryFacts } from '../errors';
+import { joinHints, retryFactsOf } from '../errors';
 import { abortableWait } from './hostCompat';
 import type { RequestGate } from './requestGate';
 import { backoffDelay } from './retryPolicy';

@@ -8,7 +8,7 @@ import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import { providerMessage, tidyText } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
 import type { ExchangeSteps, WireCall } from '../wireFormats/wireFormat';
-import { failedAttempt, gatewayError } from './errors';
+import { failedAttempt, gatewayError } from '../errors';
 import { abortableWait } from './hostCompat';
 import type { ProviderRequest, ProviderResponse } from './httpAttempt';
 import { attemptOnce } from './httpAttempt';

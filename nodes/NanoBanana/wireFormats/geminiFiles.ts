@@ -5,7 +5,7 @@
  * Files expire after 48 hours on Google's side.
  */
 import type { FilePart } from '../inputs/inputParts';
-import { gatewayError } from '../transport/errors';
+import { gatewayError } from '../errors';
 import type { ProviderResponse } from '../transport/httpAttempt';
 import type { CallPlan } from './wireFormat';
 

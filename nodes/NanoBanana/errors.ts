@@ -7,7 +7,7 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { englishSummary } from './retryPolicy';
+import { englishSummary } from './transport/retryPolicy';
 
 /** What an error needs of the call it ends: the node, the item, and the secrets to scrub. */
 export interface ErrorScope {
