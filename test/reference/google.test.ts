@@ -7,21 +7,9 @@
 import { bigPng } from '../concurrency/bigImage';
 import { encodeJpeg, encodePng } from '../double/images';
 import type { InputItem } from '../helpers/n8n';
-import { shutdownN8n } from '../helpers/n8n';
-import type { CaptureServer } from './captureServer';
-import { startCaptureServer } from './captureServer';
 import { genai } from './genai';
 import type { ReferenceCase } from './referenceKit';
-import { API_KEY, HEADERS_THAT_MATTER, captureBoth } from './referenceKit';
-
-let server: CaptureServer;
-beforeAll(async () => {
-	server = await startCaptureServer();
-});
-afterAll(async () => {
-	await server.close();
-	await shutdownN8n();
-});
+import { API_KEY, HEADERS_THAT_MATTER, describeReference } from './referenceKit';
 
 const PROMPT = 'A yellow ceramic mug on a marble table, studio light';
 // The client's own fetch: its default reaches for Node's undici dispatcher on a global jest's sandbox does not share.
@@ -111,11 +99,4 @@ const CASES: ReferenceCase[] = [
 	},
 ];
 
-describe('Google Gemini API: the node sends what @google/genai sends', () => {
-	test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-		const { node, client: sdk, result } = await captureBoth(server, c);
-		expect(node.length).toBeGreaterThan(0);
-		expect(node).toEqual(sdk);
-		expect(result.items.length).toBeGreaterThan(0);
-	});
-});
+describeReference('Google Gemini API: the node sends what @google/genai sends', CASES);

@@ -13,9 +13,10 @@ import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
 import type { ProviderId } from '../../nodes/NanoBanana/route/providers';
 import { PROVIDERS } from '../../nodes/NanoBanana/route/providers';
 import type { InputItem, RunResult } from '../helpers/n8n';
-import { runNode } from '../helpers/n8n';
+import { runNode, shutdownN8n } from '../helpers/n8n';
 import { credentialTypes } from '../helpers/nanoBanana';
 import type { CaptureServer, CapturedRequest } from './captureServer';
+import { startCaptureServer } from './captureServer';
 import type { DifferenceId } from './differences';
 import { DIFFERENCES } from './differences';
 
@@ -92,4 +93,24 @@ export async function captureBoth(server: CaptureServer, c: ReferenceCase): Prom
 		clientRequests = applied.client;
 	}
 	return { node: nodeRequests.map((r) => viewOf(r, c.headers)), client: clientRequests.map((r) => viewOf(r, c.headers)), result };
+}
+
+/** A suite of cases on one capture server: for each, the node's requests equal the client's. */
+export function describeReference(title: string, cases: ReferenceCase[]): void {
+	let server: CaptureServer;
+	beforeAll(async () => {
+		server = await startCaptureServer();
+	});
+	afterAll(async () => {
+		await server.close();
+		await shutdownN8n();
+	});
+	describe(title, () => {
+		test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+			const { node, client, result } = await captureBoth(server, c);
+			expect(node.length).toBeGreaterThan(0);
+			expect(node).toEqual(client);
+			expect(result.items.length).toBeGreaterThan(0);
+		});
+	});
 }
