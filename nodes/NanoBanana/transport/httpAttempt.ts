@@ -23,12 +23,15 @@ export function toBuffer(body: unknown): Buffer {
 	return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
+/** A request body: JSON, JSON already built into a buffer (base64 images in it), or multipart. */
+export type RequestBody = IDataObject | Buffer | FormData;
+
 /** One request to the provider, with its key, as a route's own step (an upload) needs it. */
 export interface ProviderRequest {
 	method: 'GET' | 'POST';
 	url: string;
 	headers: Record<string, string>;
-	body?: IDataObject | Buffer | FormData;
+	body?: RequestBody;
 	/** Send with the credential (the provider's own API) or without (a link to another host). */
 	authenticated: boolean;
 }

@@ -6,9 +6,6 @@
  * image on every route today; submit, poll and collect where a route works that way. The
  * pipeline (imageCall.ts) and the transport never ask which format they hold.
  */
-import type FormData from 'form-data';
-import type { IDataObject } from 'n8n-workflow';
-
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
 import type { InputImages } from '../inputs/inputParts';
@@ -16,7 +13,7 @@ import type { CostEstimate } from '../models/cost';
 import type { AspectRatio } from '../models/imageSizes';
 import type { ModelFacts } from '../models/lookup';
 import type { Provider } from '../route/providers';
-import type { ProviderRequest, ProviderResponse } from '../transport/httpAttempt';
+import type { ProviderRequest, ProviderResponse, RequestBody } from '../transport/httpAttempt';
 import type { Warning } from '../warnings';
 import type { Dialect } from './openAiDialects';
 import type { WireFormatId } from './wireFormatId';
@@ -46,9 +43,6 @@ export interface WireCall {
 	/** One exchange: the images of one request. */
 	exchange(steps: ExchangeSteps): Promise<GatewayAnswer>;
 }
-
-/** A request body: JSON, JSON already built into a buffer (base64 images in it), or multipart. */
-export type RequestBody = IDataObject | Buffer | FormData;
 
 /** The exchange of every route today: one POST to the provider whose answer holds the image. */
 export function singlePost(url: string, headers: Record<string, string>, body: () => Promise<RequestBody>, read: (json: unknown) => GatewayAnswer): WireCall['exchange'] {
