@@ -62,6 +62,8 @@ before(async () => {
 	n8n.importWorkflows([
 		example,
 		agentWorkflow('nbAgentEdit00001', 'edit', { gateway, openAi }, defaultVersion('agents/Agent/Agent.node.js', 3)),
+		// The author closed the tool's links to the product CDN (here the double's file host).
+		agentWorkflow('nbAgentEditSafe1', 'edit', { gateway, openAi }, defaultVersion('agents/Agent/Agent.node.js', 3), { allowedLinkHosts: new URL(double.fileHostUrl).host }),
 	]);
 });
 
@@ -147,4 +149,17 @@ test(`an AI Agent in ${label} edits an image it gives as a link`, async () => {
 	// 800x600 is 4:3: Match First Input Image picks 4:3 (1184x864 at 1K).
 	const image = assertShortToolResult({ width: 1184, height: 864 });
 	assert.equal(image.aspectRatio, '4:3');
+});
+
+test(`an AI Agent in ${label} steered to the cloud metadata address by a prompt injection: with Allowed Link Hosts set, nothing is downloaded`, async () => {
+	double.reset();
+	model.requests.length = 0;
+	// What a prompt injection in a product description would make the model ask for.
+	model.toolArguments = { prompt: 'Edit this image', aspectRatio: 'auto', imageUrls: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' };
+	const run = await n8n.execute('nbAgentEditSafe1');
+	assert.equal(double.downloads.length, 0, 'something was downloaded');
+	assert.equal(double.requests.filter((r) => r.method === 'POST').length, 0, 'the gateway was called');
+	// The tool's failure goes back to the model (or ends the run), naming the host and the option.
+	const said = `${JSON.stringify(model.toolResults())}${JSON.stringify(run.result?.data.resultData.error ?? '')}${run.stdout}`;
+	assert.match(said, /169\.254\.169\.254, which is not in .{0,6}Allowed Link Hosts/);
 });

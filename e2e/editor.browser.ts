@@ -114,27 +114,34 @@ type ProviderId = keyof typeof CREDENTIAL_ID;
  * displayOptions match, in order, except `provider` (n8n shows the credential picker instead) and
  * the Options collection (checked on its own).
  */
-function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
-	// The editor adds new nodes at the node's default version (2).
-	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 2 };
+/** Whether a property shows for these values, as its displayOptions say (a `/` before a key: the node's own parameter, from inside a collection). */
+function shows(p: INodeProperties | { displayOptions?: INodeProperties['displayOptions'] }, values: Record<string, unknown>): boolean {
 	// A displayOptions value is a plain value, or n8n's condition ({_cnd: {gte: 2}}).
 	const holds = (wanted: unknown, value: unknown): boolean => {
 		const cnd = (wanted as { _cnd?: Record<string, number> } | null)?._cnd;
 		if (!cnd) return wanted === value;
 		return Object.entries(cnd).every(([op, n]) => (op === 'gte' ? Number(value) >= n : op === 'lte' ? Number(value) <= n : op === 'eq' ? value === n : false));
 	};
-	const matches = (p: INodeProperties) => {
-		const { show, hide } = p.displayOptions ?? {};
-		for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).some((a) => holds(a, values[key]))) return false;
-		for (const [key, denied] of Object.entries(hide ?? {})) if ((denied as unknown[]).some((d) => holds(d, values[key]))) return false;
-		return true;
-	};
-	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && matches(p)).map((p) => p.name);
+	const value = (key: string) => values[key.replace(/^\//, '')];
+	const { show, hide } = p.displayOptions ?? {};
+	for (const [key, allowed] of Object.entries(show ?? {})) if (!(allowed as unknown[]).some((a) => holds(a, value(key)))) return false;
+	for (const [key, denied] of Object.entries(hide ?? {})) if ((denied as unknown[]).some((d) => holds(d, value(key)))) return false;
+	return true;
+}
+
+function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
+	// The editor adds new nodes at the node's default version (2).
+	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 2 };
+	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && shows(p, values)).map((p) => p.name);
 	return [...new Set(names)];
 }
 
-const optionNames = (): string[] =>
-	(nodeProperties.find((p) => p.name === 'options')?.options ?? []).map((o) => ('displayName' in o ? String(o.displayName) : '')).sort();
+/** The options the collection offers for these values, as their displayOptions say. */
+const optionNames = (provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] =>
+	((nodeProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[])
+		.filter((o) => shows(o, { provider, operation, imageSource, '@version': 2 }))
+		.map((o) => String(o.displayName))
+		.sort();
 
 async function expectFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): Promise<string[]> {
 	const shown = await shownParameters();
@@ -267,7 +274,8 @@ test('the panel shows the generate fields, hides the edit ones, and lists the op
 	await page.locator('[data-test-id=collection-parameter-add]').click();
 	await page.locator('[data-test-id=collection-parameter-option]:visible').first().waitFor();
 	const options = await page.locator('[data-test-id=collection-parameter-option]:visible').allInnerTexts();
-	assert.deepEqual(options.map((o) => o.trim()).sort(), optionNames());
+	assert.deepEqual(options.map((o) => o.trim()).sort(), optionNames('gptGe', 'generate'));
+	assert.ok(!options.some((o) => o.trim() === 'Allowed Link Hosts'), 'Allowed Link Hosts is for Edit with links only');
 	for (const name of ['Number of Images', 'Response Format', 'Output Binary Property', 'Extra Request Fields (JSON)', 'Input Media Resolution', 'Timeout (Seconds)']) {
 		assert.ok(options.some((o) => o.trim() === name), `option "${name}" missing`);
 	}
@@ -285,6 +293,13 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 	await pick(page.locator('[data-test-id=parameter-input-imageSource]'), /^Image URLs/);
 	shown = await expectFields('gptGe', 'edit', 'url');
 	assert.ok(shown.includes('imageUrls') && shown.includes('maskUrl') && !shown.includes('imageProperties'), 'links instead of binary properties');
+	// With links, the options offer Allowed Link Hosts.
+	await page.locator('[data-test-id=collection-parameter-add]').click();
+	await page.locator('[data-test-id=collection-parameter-option]:visible').first().waitFor();
+	const linkOptions = (await page.locator('[data-test-id=collection-parameter-option]:visible').allInnerTexts()).map((o) => o.trim()).sort();
+	assert.deepEqual(linkOptions, optionNames('gptGe', 'edit', 'url'));
+	assert.ok(linkOptions.includes('Allowed Link Hosts'), 'Allowed Link Hosts missing for Edit with links');
+	await page.keyboard.press('Escape');
 	await shot('03b-panel-edit-image-urls');
 	await pick(page.locator('[data-test-id=parameter-input-imageSource]'), /^Binary Properties/);
 	await expectFields('gptGe', 'edit');

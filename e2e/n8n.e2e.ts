@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -435,6 +435,13 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 				imageUrls: `${double.fileHostUrl}/files/photo.png?t=w_500,h_300\n${double.fileHostUrl}/files/style.jpg`,
 				options: { responseFormat: 'b64_json' },
 			}),
+			promptsWorkflow('editAllowListRedirect', [poster(5)], credential, {
+				model: 'nano-banana',
+				operation: 'edit',
+				imageSource: 'url',
+				imageUrls: `${double.fileHostUrl}/files/short.png`,
+				options: { responseFormat: 'b64_json', allowedLinkHosts: new URL(double.fileHostUrl).hostname },
+			}),
 			promptsWorkflow('editFromHugeLink', [poster(6)], credential, {
 				model: 'nano-banana',
 				operation: 'edit',
@@ -522,6 +529,18 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		assert.equal(double.requests.length, 0, 'a gateway call was made');
 	});
 
+	test('Allowed Link Hosts: a link on the list that redirects to a host off it fails, naming that host, before anything is fetched there', async () => {
+		double.reset();
+		const port = new URL(double.fileHostUrl).port;
+		double.files.set('photo.png', { bytes: encodePng(64, 64, 2), contentType: 'image/png' });
+		double.redirects.set('short.png', `http://localhost:${port}/files/photo.png`);
+		const run = await n8n.execute('editAllowListRedirect');
+		assert.equal(run.result?.status, 'error', run.stdout.slice(-2000));
+		assert.match(JSON.stringify(run.result?.data.resultData.error ?? run.stdout), new RegExp(`redirects to localhost:${port}, which is not in .{0,6}Allowed Link Hosts`));
+		assert.deepEqual(double.downloads.map((d) => d.path), ['/files/short.png'], 'the host off the list was asked for the image');
+		assert.equal(double.requests.length, 0, 'a gateway call was made');
+	});
+
 	test('the API call redirected (307) to another origin: the key does not follow', async () => {
 		// Not a wait, but what n8n's request helper does differs between lines too: the node turns
 		// off its default of sending credentials along on a cross-origin redirect.
@@ -569,6 +588,54 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		process.stderr.write(`[cancel] ${label}: "${ended.status}" ${took} ms after Stop\n`);
 		await new Promise((r) => setTimeout(r, 1500));
 		assert.equal(double.requests.length, 1, 'a request went out after the execution was stopped');
+	});
+});
+
+// n8n's own SSRF protection exists from the 2.x lines that ship @n8n/backend-network's guard.
+const hasSsrfProtection = existsSync(path.join(host.dir, 'node_modules', '@n8n', 'backend-network', 'dist', 'ssrf', 'ssrf-blocked-ip.error.js'));
+
+describe(`n8n's SSRF protection inside ${label}`, { skip: hasSsrfProtection ? false : `${label} has no SSRF protection` }, () => {
+	let n8n: N8nInstance;
+	// The gateway's address is allowed by name (localhost); the link goes to a loopback IP, which the protection blocks.
+	const credential = { provider: 'openAiCompatible', id: 'nbSsrfOpenAi0001', name: 'SSRF test gateway' };
+
+	before(async () => {
+		n8n = await N8nInstance.create(host, { binaryMode: host.binaryModes[0], env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost' } });
+		n8n.installPackage(tarball);
+		n8n.importCredentials([
+			{ ...credential, type: 'openAiCompatibleImageApi', data: { apiKey: double.apiKey, baseUrl: double.baseUrlFor('openai').replace('127.0.0.1', 'localhost'), dialect: 'openai' } },
+		]);
+		n8n.importWorkflows([
+			promptsWorkflow('ssrfBlockedLink', ['A mug on a towel'], credential, { model: 'nano-banana', operation: 'edit', imageSource: 'url', imageUrls: `${double.fileHostUrl}/files/photo.png?sig=secret-123`, options: { responseFormat: 'b64_json' } }),
+			promptsWorkflow('ssrfGatewayAllowed', ['A mug on a towel'], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }),
+		]);
+	});
+
+	after(async () => {
+		await n8n?.close();
+	});
+
+	test('a link to a blocked address gets an error that names n8n\'s SSRF protection and how to allow it, and is not retried', async () => {
+		double.reset();
+		double.files.set('photo.png', { bytes: encodePng(64, 64, 3), contentType: 'image/png' });
+		const run = await n8n.execute('ssrfBlockedLink');
+		assert.equal(run.result?.status, 'error', run.stdout.slice(-2000));
+		const error = JSON.stringify(run.result?.data.resultData.error ?? run.stdout);
+		assert.match(error, /n8n's SSRF protection blocked the download from http:\/\/127\.0\.0\.1:\d+\/files\/photo\.png\?…/);
+		assert.match(error, /N8N_SSRF_ALLOWED_HOSTNAMES/);
+		assert.match(error, /N8N_SSRF_ALLOWED_IP_RANGES/);
+		assert.doesNotMatch(error, /secret-123/, 'the link\'s query is in the error');
+		assert.doesNotMatch(error, /Tried \d+ times/, 'the refusal was retried');
+		assert.equal(double.downloads.length, 0, 'the protection let the download through');
+		assert.equal(double.requests.length, 0, 'a gateway call was made');
+	});
+
+	test('the gateway call, at an allowed address, still works', async () => {
+		double.reset();
+		const run = await n8n.execute('ssrfGatewayAllowed');
+		assertRunSucceeded(run);
+		assert.equal(nodeItems(run.result, 'Nano Banana').length, 1);
+		assert.equal(double.requests.length, 1);
 	});
 });
 

@@ -20,6 +20,8 @@ export function agentWorkflow(
 	operation: 'generate' | 'edit',
 	credentials: { gateway: { id: string; name: string }; openAi: { id: string; name: string } },
 	agentVersion = 3,
+	/** The tool's options beyond the answer format (Allowed Link Hosts, ...). */
+	toolOptions: Record<string, unknown> = {},
 ) {
 	const { gateway, openAi } = credentials;
 	const uid = (n: number) => `a9a9a9a9-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -69,7 +71,7 @@ export function agentWorkflow(
 					model: 'nano-banana',
 					...toolParameters(operation),
 					resolution: 'auto',
-					options: operation === 'edit' ? { responseFormat: 'b64_json' } : {},
+					options: operation === 'edit' ? { responseFormat: 'b64_json', ...toolOptions } : toolOptions,
 				},
 				credentials: { openAiCompatibleImageApi: gateway },
 			},

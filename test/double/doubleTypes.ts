@@ -78,6 +78,8 @@ export interface ProviderDouble {
 	settings: DoubleSettings;
 	/** Images answered as URLs, by file name (`<id>.png`); delete one to make its URL "expire". */
 	files: Map<string, StoredFile>;
+	/** File names the file host answers with a 302 to the given location (any URL), every time. */
+	redirects: Map<string, string>;
 	/** Statuses the file host answers for a file name before it serves the file (503, 429 ...), one per download. */
 	fileFaults: Map<string, number[]>;
 	enqueue(...responses: ScriptedResponse[]): void; // scripted answers for the next API requests

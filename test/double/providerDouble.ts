@@ -93,6 +93,7 @@ export function startProviderDouble(
 	const downloads: ProviderDouble['downloads'] = [];
 	const files = new Map<string, StoredFile>();
 	const fileFaults = new Map<string, number[]>();
+	const redirects = new Map<string, string>();
 	const queue: ScriptedResponse[] = [];
 	const timers = new Set<NodeJS.Timeout>();
 	let closed = false;
@@ -107,6 +108,7 @@ export function startProviderDouble(
 		downloads,
 		files,
 		fileFaults,
+		redirects,
 		settings: defaultSettings(),
 	} as ProviderDouble;
 
@@ -351,6 +353,12 @@ export function startProviderDouble(
 		downloads.push({ path: url.pathname, headers: { ...req.headers } });
 		req.resume();
 		const m = /^\/files\/([^/]+)$/.exec(url.pathname);
+		const redirect = m ? redirects.get(m[1]) : undefined;
+		if (redirect !== undefined) {
+			res.writeHead(302, { location: redirect, 'content-type': 'text/plain; charset=utf-8' });
+			res.end('Moved');
+			return;
+		}
 		const fault = m ? fileFaults.get(m[1])?.shift() : undefined;
 		if (fault !== undefined) {
 			res.writeHead(fault, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '0' });
@@ -426,6 +434,7 @@ export function startProviderDouble(
 		queue.length = 0;
 		files.clear();
 		fileFaults.clear();
+		redirects.clear();
 		gemini.reset();
 		Object.assign(double.settings, defaultSettings());
 	};

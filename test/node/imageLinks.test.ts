@@ -161,3 +161,68 @@ describe('a bad link fails the item before any gateway call', () => {
 		expect(error.message).toContain('gone.png?…');
 	});
 });
+
+describe('Allowed Link Hosts: links from untrusted input', () => {
+	const run = (urls: string, hosts: string, model = 'nano-banana') =>
+		runNanoBanana(double, edit('openAiCompatible', model, urls, { options: { allowedLinkHosts: hosts, responseFormat: 'b64_json' } }));
+	const fileHost = () => new URL(double.fileHostUrl);
+	/** The file host under another name: the same server, a host the list does not name. */
+	const elsewhere = (name: string) => `http://localhost:${fileHost().port}/files/${name}`;
+
+	test('a link to a host on the list is downloaded as before', async () => {
+		const result = await run(`${link('mug.png')}\n${link('style.jpg')}`, `cdn.shop.example, ${fileHost().hostname}`);
+		expect(result.error).toBeUndefined();
+		expect(double.downloads.map((d) => d.path)).toEqual(['/files/mug.png', '/files/style.jpg']);
+		expect(sentImages(apiCalls()[0])).toEqual([MUG, STYLE]);
+	});
+
+	test('a link to any other host fails before any request, naming the host', async () => {
+		const result = await run(elsewhere('mug.png'), `cdn.shop.example, *.cloudfront.net`);
+		expect(result.error?.constructor.name).toBe('NodeOperationError');
+		expect(result.error?.message).toBe(`"Image URLs": ${elsewhere('mug.png')} is on localhost:${fileHost().port}, which is not in "Allowed Link Hosts" [item 0]`);
+		expect(double.downloads).toHaveLength(0);
+		expect(apiCalls()).toHaveLength(0);
+	});
+
+	test('a prompt-injected link to the cloud metadata address fails without any download', async () => {
+		const result = await run('http://169.254.169.254/latest/meta-data/iam/security-credentials/', 'cdn.shop.example');
+		expect(result.error?.message).toMatch(/^"Image URLs": http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\/security-credentials\/ is on 169\.254\.169\.254, which is not in "Allowed Link Hosts"/);
+		expect(double.downloads).toHaveLength(0);
+	});
+
+	test('a redirect within the list is followed; each hop is checked', async () => {
+		double.redirects.set('short.png', link('mug.png'));
+		const result = await run(link('short.png'), fileHost().host);
+		expect(result.error).toBeUndefined();
+		expect(double.downloads.map((d) => d.path)).toEqual(['/files/short.png', '/files/mug.png']);
+		expect(sentImages(apiCalls()[0])).toEqual([MUG]);
+	});
+
+	test('a redirect to a host off the list fails naming that host, and nothing is fetched from it', async () => {
+		double.redirects.set('short.png', elsewhere('mug.png'));
+		const result = await run(link('short.png'), fileHost().hostname);
+		expect(result.error?.message).toBe(`"Image URLs": The image link ${link('short.png')} redirects to localhost:${fileHost().port}, which is not in "Allowed Link Hosts" [item 0]`);
+		expect(result.error?.description).toMatch(/Add localhost to "Allowed Link Hosts"/);
+		expect(double.downloads.map((d) => d.path)).toEqual(['/files/short.png']);
+		expect(apiCalls()).toHaveLength(0);
+	});
+
+	test('without the list, a redirect anywhere is followed as before', async () => {
+		double.redirects.set('short.png', elsewhere('mug.png'));
+		const result = await run(link('short.png'), '');
+		expect(result.error).toBeUndefined();
+		expect(double.downloads.map((d) => d.path)).toEqual(['/files/short.png', '/files/mug.png']);
+	});
+
+	test('the Mask URL follows the same list', async () => {
+		const result = await runNanoBanana(double, edit('openAiCompatible', 'nano-banana', link('mug.png'), { maskUrl: elsewhere('mask.png'), options: { allowedLinkHosts: fileHost().hostname } }));
+		expect(result.error?.message).toMatch(/^"Mask URL": .* is on localhost:\d+, which is not in "Allowed Link Hosts"/);
+		expect(double.downloads.every((d) => d.path !== '/files/mask.png')).toBe(true);
+	});
+
+	test('a pattern that is not a host is refused, naming the field', async () => {
+		const result = await run(link('mug.png'), 'https://cdn.shop.example/images');
+		expect(result.error?.message).toBe('"Allowed Link Hosts": "https://cdn.shop.example/images" is not a host name or a *.domain pattern [item 0]');
+		expect(double.downloads).toHaveLength(0);
+	});
+});

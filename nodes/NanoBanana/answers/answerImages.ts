@@ -6,7 +6,7 @@
 import type { ImageEntry } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import type { CallScope } from '../callScope';
-import { downloadWithRetries } from '../transport/downloads';
+import { LinkRefused, downloadWithRetries } from '../transport/downloads';
 import { gatewayError } from '../errors';
 import { requestWithRetries } from '../transport/send';
 
@@ -55,7 +55,14 @@ export async function imageBytes(scope: CallScope, entry: ImageEntry): Promise<{
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw gatewayError(scope, undefined, `The image link uses ${parsed.protocol}, which the node does not follow`, 'Only http, https and data links are downloaded.');
 	}
-	return { bytes: await downloadWithRetries(scope, url, parsed.host), url };
+	try {
+		return { bytes: await downloadWithRetries(scope, url), url };
+	} catch (error) {
+		if (error instanceof LinkRefused) throw gatewayError(scope, undefined, `${scope.s.provider.displayName} answered with an image link the node may not fetch: ${error.message}`, error.hint);
+		// Already a NodeApiError with the host, or n8n's own cancellation.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
 }
 
 /**

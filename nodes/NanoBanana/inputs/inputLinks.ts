@@ -8,7 +8,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/imageInfo';
 import type { CallScope } from '../callScope';
-import { TooLargeError, downloadWithRetries } from '../transport/downloads';
+import { LinkRefused, TooLargeError, downloadWithRetries, shownLink as shown } from '../transport/downloads';
+import { hostAllowed } from './linkHosts';
 import { itemError, scrub } from '../errors';
 import type { FilePart } from './inputParts';
 
@@ -16,11 +17,6 @@ import type { FilePart } from './inputParts';
 export const MAX_LINKED_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export type LinkField = 'Image URLs' | 'Mask URL';
-
-/** A link as it shows in a message: without its query (signed links carry tokens there). */
-function shown(url: URL): string {
-	return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
 
 export async function readLinkedImage(scope: CallScope, link: string, field: LinkField, position: number): Promise<FilePart> {
 	const { ctx, s } = scope;
@@ -33,10 +29,16 @@ export async function readLinkedImage(scope: CallScope, link: string, field: Lin
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw itemError(ctx, s.itemIndex, `"${field}": ${shown(url)} is not an http or https link`, 'Only http and https links can be downloaded.');
 	}
+	const allowed = s.allowedLinkHosts;
+	if (!hostAllowed(allowed, url)) {
+		throw itemError(ctx, s.itemIndex, `"${field}": ${shown(url)} is on ${url.host}, which is not in "Allowed Link Hosts"`, `The node downloads links only from ${allowed.join(', ')}. Add the host there if you trust it.`);
+	}
 	let bytes: Buffer;
 	try {
-		bytes = await downloadWithRetries(scope, url.href, url.host, MAX_LINKED_IMAGE_BYTES);
+		const rules = { maxBytes: MAX_LINKED_IMAGE_BYTES, allowHost: allowed.length > 0 ? (hop: URL) => hostAllowed(allowed, hop) : undefined };
+		bytes = await downloadWithRetries(scope, url.href, rules);
 	} catch (error) {
+		if (error instanceof LinkRefused) throw itemError(ctx, s.itemIndex, `"${field}": ${error.message}`, error.hint);
 		if (error instanceof TooLargeError) {
 			throw itemError(ctx, s.itemIndex, `"${field}": the image at ${shown(url)} is ${error.message}`, 'Input images can be at most 20 MB. Use a smaller version of the image.');
 		}

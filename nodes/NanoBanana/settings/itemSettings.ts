@@ -31,6 +31,8 @@ export interface ItemSettings {
 	/** Edit with `imageSource: 'url'`: the links, in order. */
 	imageUrls: string[];
 	maskUrl?: string;
+	/** Edit with links: the hosts links may point at (and redirect to); empty: any host. */
+	allowedLinkHosts: string[];
 	numberOfImages: number;
 	responseFormat?: 'url' | 'b64_json';
 	mediaResolution?: string;

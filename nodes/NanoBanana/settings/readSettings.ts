@@ -12,6 +12,7 @@ import { fixedSizeOf, modelFacts } from '../models/lookup';
 import type { ProviderId } from '../route/providers';
 import { PROVIDERS } from '../route/providers';
 import { itemError } from '../errors';
+import { readLinkHosts } from '../inputs/linkHosts';
 import { parseExtraFields, splitLinks, splitNames } from './fields';
 import type { ItemSettings, Operation } from './itemSettings';
 
@@ -103,7 +104,7 @@ function readTimeout(ctx: IExecuteFunctions, itemIndex: number, options: IDataOb
 	return 1000 * (seconds > 0 ? seconds : defaultTimeoutSeconds(s.resolution, s.facts, s.model));
 }
 
-function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Operation): Part<'imageSource' | 'imageProperties' | 'maskProperty' | 'imageUrls' | 'maskUrl'> {
+function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Operation, options: IDataObject): Part<'imageSource' | 'imageProperties' | 'maskProperty' | 'imageUrls' | 'maskUrl' | 'allowedLinkHosts'> {
 	const imageSource = operation === 'edit' && ctx.getNodeParameter('imageSource', itemIndex, 'binary') === 'url' ? 'url' : 'binary';
 	const fromBinary = operation === 'edit' && imageSource === 'binary';
 	const fromUrl = operation === 'edit' && imageSource === 'url';
@@ -115,6 +116,7 @@ function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Op
 		maskProperty: mask === '' ? undefined : mask,
 		imageUrls: fromUrl ? splitLinks(ctx.getNodeParameter('imageUrls', itemIndex, '')) : [],
 		maskUrl: maskUrl === '' ? undefined : maskUrl,
+		allowedLinkHosts: fromUrl ? readLinkHosts(ctx, itemIndex, options.allowedLinkHosts) : [],
 	};
 }
 
@@ -124,5 +126,5 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const chosen = readOptions(ctx, itemIndex, options);
 	const timeoutMs = readTimeout(ctx, itemIndex, options, { ...route, ...shape });
-	return { itemIndex, ...route, ...shape, ...chosen, timeoutMs, ...readEditInputs(ctx, itemIndex, route.operation) };
+	return { itemIndex, ...route, ...shape, ...chosen, timeoutMs, ...readEditInputs(ctx, itemIndex, route.operation, options) };
 }

@@ -140,7 +140,7 @@ export const nodeProperties: INodeProperties[] = [
 		placeholder: 'e.g. https://shop.example.com/photos/mug.jpg',
 		description:
 			'Links (http or https) to the images to edit, in order: one per line, separated by commas, or an expression that returns a list. Each must point at a PNG, JPEG or WebP file of at most 20 MB, not at a web page.',
-		hint: 'Downloaded without your API key, with the same retries as the answers',
+		hint: 'Downloaded without your API key, with the same retries as the answers. When the links come from a webhook, a form or an AI agent, set Options > Allowed Link Hosts.',
 	},
 	{
 		displayName: 'Mask URL',

@@ -7,109 +7,120 @@ import type { INodeProperties } from 'n8n-workflow';
 import { providersWithout } from '../route/capabilities';
 
 export const optionsCollection: INodeProperties = {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				default: 3,
-				typeOptions: { minValue: 1, maxValue: 20 },
-				description:
-					'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
-			},
-			{
-				displayName: 'Extra Request Fields (JSON)',
-				name: 'extraFields',
-				type: 'json',
-				default: '{}',
-				description:
-					'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
-			},
-			{
-				displayName: "Include the Model's Text",
-				name: 'includeText',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
-			},
-			{
-				displayName: 'Input Media Resolution',
-				name: 'mediaResolution',
-				type: 'options',
-				default: 'auto',
-				description: "How finely Gemini reads the input images (Google's Gemini API and TheTurbo style gateways)",
-				options: [
-					{ name: 'Auto', value: 'auto' },
-					{ name: 'High', value: 'MEDIA_RESOLUTION_HIGH' },
-					{ name: 'Low', value: 'MEDIA_RESOLUTION_LOW' },
-					{ name: 'Medium', value: 'MEDIA_RESOLUTION_MEDIUM' },
-				],
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				default: 2,
-				typeOptions: { minValue: 0, maxValue: 10 },
-				description:
-					'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After. A 429 while the node is still lowering its concurrency does not count.',
-			},
-			{
-				displayName: 'Number of Images',
-				name: 'numberOfImages',
-				type: 'number',
-				default: 1,
-				typeOptions: { minValue: 1, maxValue: 10 },
-				description:
-					'How many images to make per input item. Gateways without an image count get one request per image.',
-			},
-			{
-				displayName: 'On Text-Only Answer',
-				name: 'onTextAnswer',
-				type: 'options',
-				default: 'error',
-				description:
-					'What to do when the model answers with words instead of an image (the call is usually billed)',
-				options: [
-					{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that shows the text' },
-					{ name: 'Output the Text', value: 'output', description: 'Return an item with the text in JSON fields text and noImage' },
-				],
-			},
-			{
-				displayName: 'Output Binary Property',
-				name: 'outputProperty',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property each output image is written to',
-			},
-			{
-				displayName: 'Response Format',
-				name: 'responseFormat',
-				type: 'options',
-				default: 'auto',
-				displayOptions: { hide: { '/provider': providersWithout('responseFormat') } },
-				description:
-					'How the gateway hands the image over. The node always downloads URLs at once (they expire within hours), so the output is the same.',
-				options: [
-					{ name: 'Auto', value: 'auto', description: "The gateway's default" },
-					{ name: 'Base64', value: 'b64_json', description: 'The image inside the answer' },
-					{ name: 'URL', value: 'url', description: 'A link the node downloads right away' },
-				],
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'How long to wait for the gateway to answer one request. 0 picks a default that fits the resolution: 180 s up to 2K, 600 s for 4K.',
-			},
-		],
-	};
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Allowed Link Hosts',
+			name: 'allowedLinkHosts',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { '/operation': ['edit'], '/imageSource': ['url'] } },
+			placeholder: 'e.g. cdn.shop.example, *.cloudfront.net',
+			description:
+				'The only hosts Image URLs and Mask URL may point at, separated by commas: a host name, or *.domain for its subdomains. A link to any other host, or a redirect to one, fails before anything is downloaded from it. Empty: any host.',
+			hint: 'Set it whenever the links come from a webhook, a form or an AI agent: it keeps them off the n8n server\'s own network (cloud metadata, internal services).',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			default: 3,
+			typeOptions: { minValue: 1, maxValue: 20 },
+			description:
+				'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
+		},
+		{
+			displayName: 'Extra Request Fields (JSON)',
+			name: 'extraFields',
+			type: 'json',
+			default: '{}',
+			description:
+				'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
+		},
+		{
+			displayName: "Include the Model's Text",
+			name: 'includeText',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
+		},
+		{
+			displayName: 'Input Media Resolution',
+			name: 'mediaResolution',
+			type: 'options',
+			default: 'auto',
+			description: "How finely Gemini reads the input images (Google's Gemini API and TheTurbo style gateways)",
+			options: [
+				{ name: 'Auto', value: 'auto' },
+				{ name: 'High', value: 'MEDIA_RESOLUTION_HIGH' },
+				{ name: 'Low', value: 'MEDIA_RESOLUTION_LOW' },
+				{ name: 'Medium', value: 'MEDIA_RESOLUTION_MEDIUM' },
+			],
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			default: 2,
+			typeOptions: { minValue: 0, maxValue: 10 },
+			description:
+				'How often to try again when the gateway is busy or fails (429, 5xx, dropped connections, timeouts, "upstream saturated"). Waits grow each time and follow the gateway\'s Retry-After. A 429 while the node is still lowering its concurrency does not count.',
+		},
+		{
+			displayName: 'Number of Images',
+			name: 'numberOfImages',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1, maxValue: 10 },
+			description:
+				'How many images to make per input item. Gateways without an image count get one request per image.',
+		},
+		{
+			displayName: 'On Text-Only Answer',
+			name: 'onTextAnswer',
+			type: 'options',
+			default: 'error',
+			description:
+				'What to do when the model answers with words instead of an image (the call is usually billed)',
+			options: [
+				{ name: 'Fail the Item', value: 'error', description: 'Stop with an error that shows the text' },
+				{ name: 'Output the Text', value: 'output', description: 'Return an item with the text in JSON fields text and noImage' },
+			],
+		},
+		{
+			displayName: 'Output Binary Property',
+			name: 'outputProperty',
+			type: 'string',
+			default: 'data',
+			description: 'Name of the binary property each output image is written to',
+		},
+		{
+			displayName: 'Response Format',
+			name: 'responseFormat',
+			type: 'options',
+			default: 'auto',
+			displayOptions: { hide: { '/provider': providersWithout('responseFormat') } },
+			description:
+				'How the gateway hands the image over. The node always downloads URLs at once (they expire within hours), so the output is the same.',
+			options: [
+				{ name: 'Auto', value: 'auto', description: "The gateway's default" },
+				{ name: 'Base64', value: 'b64_json', description: 'The image inside the answer' },
+				{ name: 'URL', value: 'url', description: 'A link the node downloads right away' },
+			],
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				'How long to wait for the gateway to answer one request. 0 picks a default that fits the resolution: 180 s up to 2K, 600 s for 4K.',
+		},
+	],
+};
