@@ -18,7 +18,8 @@ export const MAX_LINKED_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export type LinkField = 'Image URLs' | 'Mask URL';
 
-export async function readLinkedImage(scope: CallScope, link: string, field: LinkField, position: number): Promise<FilePart> {
+/** The link as a URL the node may fetch: http or https, and on "Allowed Link Hosts" when that is set. */
+function checkedLink(scope: CallScope, link: string, field: LinkField): URL {
 	const { ctx, s } = scope;
 	let url: URL;
 	try {
@@ -33,10 +34,16 @@ export async function readLinkedImage(scope: CallScope, link: string, field: Lin
 	if (!hostAllowed(allowed, url)) {
 		throw itemError(ctx, s.itemIndex, `"${field}": ${shown(url)} is on ${url.host}, which is not in "Allowed Link Hosts"`, `The node downloads links only from ${allowed.join(', ')}. Add the host there if you trust it.`);
 	}
-	let bytes: Buffer;
+	return url;
+}
+
+/** The link's bytes, within the size limit and the host rule; every failure named by field and link. */
+async function downloadLink(scope: CallScope, url: URL, field: LinkField): Promise<Buffer> {
+	const { ctx, s } = scope;
+	const allowed = s.allowedLinkHosts;
 	try {
 		const rules = { maxBytes: MAX_LINKED_IMAGE_BYTES, allowHost: allowed.length > 0 ? (hop: URL) => hostAllowed(allowed, hop) : undefined };
-		bytes = await downloadWithRetries(scope, url.href, rules);
+		return await downloadWithRetries(scope, url.href, rules);
 	} catch (error) {
 		if (error instanceof LinkRefused) throw itemError(ctx, s.itemIndex, `"${field}": ${error.message}`, error.hint);
 		if (error instanceof TooLargeError) {
@@ -54,6 +61,12 @@ export async function readLinkedImage(scope: CallScope, link: string, field: Lin
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		throw error;
 	}
+}
+
+export async function readLinkedImage(scope: CallScope, link: string, field: LinkField, position: number): Promise<FilePart> {
+	const { ctx, s } = scope;
+	const url = checkedLink(scope, link, field);
+	const bytes = await downloadLink(scope, url, field);
 	const info = readImageInfo(bytes);
 	if (!info || !INPUT_MIME_TYPES.includes(info.mimeType)) {
 		const page = /^\s*(<!doctype html|<html|<\?xml|<head|<body)/i.test(bytes.subarray(0, 512).toString('latin1'));
