@@ -620,7 +620,10 @@ describe(`n8n's SSRF protection inside ${label}`, { skip: hasSsrfProtection ? fa
 		double.files.set('photo.png', { bytes: encodePng(64, 64, 3), contentType: 'image/png' });
 		const run = await n8n.execute('ssrfBlockedLink');
 		assert.equal(run.result?.status, 'error', run.stdout.slice(-2000));
-		const error = JSON.stringify(run.result?.data.resultData.error ?? run.stdout);
+		const failure = run.result?.data.resultData.error as { message?: string; description?: string } | undefined;
+		assert.ok(failure, run.stdout.slice(-2000));
+		// The node's own words (n8n's serialised error also carries the node's parameters, the link among them).
+		const error = `${failure.message} ${failure.description}`;
 		assert.match(error, /n8n's SSRF protection blocked the download from http:\/\/127\.0\.0\.1:\d+\/files\/photo\.png\?…/);
 		assert.match(error, /N8N_SSRF_ALLOWED_HOSTNAMES/);
 		assert.match(error, /N8N_SSRF_ALLOWED_IP_RANGES/);
