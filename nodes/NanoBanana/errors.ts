@@ -89,6 +89,12 @@ const STATUS_HINTS: Record<number, string> = {
 	429: 'The gateway is rate limiting, or its upstream is saturated. Wait and run again. When many executions use this key at once, set "Max Requests in Flight" in the credential to your plan\'s limit.',
 };
 
+/** An error code that is an HTTP status (`"429"`, `503`), as a number; anything else (`"bad_prompt"`) is none. */
+export function httpStatusOf(code: unknown): number | undefined {
+	const text = code === undefined || code === null ? '' : String(code);
+	return /^\d{3}$/.test(text) ? Number(text) : undefined;
+}
+
 export function statusHint(status: number | undefined): string | undefined {
 	if (status === undefined) return undefined;
 	return STATUS_HINTS[status] ?? (status >= 500 ? 'The gateway or its upstream failed. This is usually temporary: run again later.' : undefined);

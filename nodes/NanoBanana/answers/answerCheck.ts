@@ -11,7 +11,7 @@ import type { AnswerFinish, GatewayAnswer } from './gatewayAnswer';
 import { tidyText } from './gatewayAnswer';
 import { RETRYABLE_STATUS, looksBusy } from '../transport/retryPolicy';
 import type { CallScope } from '../callScope';
-import { failedAttempt, gatewayError, statusHint, withSummary } from '../errors';
+import { failedAttempt, gatewayError, httpStatusOf, statusHint, withSummary } from '../errors';
 
 /** How an ending reads in a message: `IMAGE_SAFETY (Unable to show ...)`, `prompt blocked (SAFETY)`. */
 export function finishLabel(finish: AnswerFinish): string {
@@ -33,7 +33,7 @@ export function checkAnswer(scope: CallScope, answer: GatewayAnswer): void {
 	const { embeddedError: embedded, finish, texts } = answer;
 	if (embedded?.retryable !== undefined) {
 		// An error the answer's own shape marks (a chat choice's error): named, retried only as its code says.
-		const code = embedded.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
+		const code = httpStatusOf(embedded.code);
 		throw failedAttempt(gatewayError(scope, code, `${name} reported an error for this request: ${withSummary(embedded.message)}${embedded.code ? ` (code ${embedded.code})` : ''}`, statusHint(code)), embedded.retryable, undefined, code);
 	}
 	if (finish && isBlock(finish.reason, finish.prompt)) {
@@ -45,7 +45,7 @@ export function checkAnswer(scope: CallScope, answer: GatewayAnswer): void {
 		throw failedAttempt(gatewayError(scope, undefined, `${name} made no image: ${finishLabel(finish)}`, finishHint(finish.reason)), false);
 	}
 	// An error inside an HTTP 200, or an empty answer: retry when it says "busy".
-	const code = embedded?.code && /^\d{3}$/.test(embedded.code) ? Number(embedded.code) : undefined;
+	const code = httpStatusOf(embedded?.code);
 	const message = embedded ? `${name} reported an error: ${withSummary(embedded.message)}` : `${name} answered without any image`;
 	const retryable = embedded ? looksBusy(embedded.message) || (code !== undefined && RETRYABLE_STATUS.has(code)) : true;
 	throw failedAttempt(gatewayError(scope, code, message, embedded ? statusHint(code) : 'The answer held no image and no text. Run again, or try another model.'), retryable, undefined, code);

@@ -9,6 +9,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { endedEarly } from '../answers/finishReasons';
+import { httpStatusOf } from '../errors';
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import { addText, errorFromObject, isObject, str } from '../answers/gatewayAnswer';
 
@@ -43,7 +44,7 @@ function readMessage(answer: GatewayAnswer, message: Record<string, unknown>): v
 /** A choice's own error: `{code, message, metadata}`. Worth another try only for a 429 or a 5xx. */
 function choiceError(error: Record<string, unknown>): NonNullable<GatewayAnswer['embeddedError']> {
 	const code = error.code === undefined || error.code === null ? undefined : String(error.code);
-	const status = code !== undefined && /^\d{3}$/.test(code) ? Number(code) : undefined;
+	const status = httpStatusOf(code);
 	const provider = isObject(error.metadata) ? str(error.metadata.provider_name) : undefined;
 	const message = str(error.message) ?? 'no message';
 	return { message: provider ? `${message} (upstream: ${provider})` : message, code, retryable: status !== undefined && (status === 429 || status >= 500) };
