@@ -21,7 +21,9 @@ function errorJson(error: unknown): IDataObject {
 
 export async function runBatch(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const gate = new RequestGate(readConcurrency(ctx));
+	// Auto's ceiling: every request the batch can have in flight (items times the images each asks for).
+	const perItem = Number((ctx.getNodeParameter('options', 0, {}) as IDataObject).numberOfImages ?? 1) || 1;
+	const gate = RequestGate.forBatch(readConcurrency(ctx), items.length * perItem);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 

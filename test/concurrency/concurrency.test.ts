@@ -33,11 +33,12 @@ afterAll(async () => {
 	await shutdownN8n();
 });
 
-async function run(count: number, options: IDataObject = {}, continueOnFail = false): Promise<RunResult> {
+async function run(count: number, options: IDataObject = {}, continueOnFail = false, typeVersion?: number): Promise<RunResult> {
 	return await runNanoBanana(double, smallGenerate(options), {
 		items: promptItems(count),
 		continueOnFail,
 		credential: { baseUrl: probe.baseUrlFor('openai') },
+		typeVersion,
 	});
 }
 
@@ -65,11 +66,37 @@ describe('requests in flight', () => {
 		expect(probe.peak).toBe(Math.min(c.concurrency, c.items));
 	});
 
-	test('without the option: 3 at once', async () => {
+	test.each([1, 2])('version %i without the option: 3 at once, as saved workflows had it', async (typeVersion) => {
 		double.settings.latencyMs = 250;
-		const result = await run(7);
+		const result = await run(7, {}, false, typeVersion);
 		expect(result.error).toBeUndefined();
 		expect(probe.peak).toBe(3);
+	});
+
+	test('version 3 without the option (Auto): 4 at first, more once a wave comes back clean, never more than the batch', async () => {
+		double.settings.latencyMs = 250;
+		const result = await run(24);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(24);
+		// Waves of 4, 8, then the 12 left: a fixed 3 would never pass 3.
+		expect(probe.peak).toBeGreaterThanOrEqual(8);
+		expect(probe.peak).toBeLessThanOrEqual(24);
+		// The first wave is 4: the fifth request starts only once one of them has been answered.
+		const posts = probe.requests.filter((r) => r.method === 'POST');
+		expect(posts.slice(0, 4).every((r) => r.openOnArrival <= 4)).toBe(true);
+		expect(posts[4].arrivedAt - posts[0].arrivedAt).toBeGreaterThanOrEqual(200);
+	});
+
+	test('version 3 (Auto) against a gateway that takes 6 in flight: every image, and fewer 429s than twice the limit', async () => {
+		double.settings.latencyMs = 150;
+		double.settings.maxInFlight = 6;
+		double.settings.limitRetryAfter = 0;
+		const result = await run(24);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(24);
+		expect(double.limit.rejected).toBeGreaterThan(0);
+		expect(double.limit.rejected).toBeLessThan(2 * 6);
+		expect(double.limit.peak).toBeLessThanOrEqual(6);
 	});
 
 	test('the cap is for the whole execution, also with several requests per item (gateway without n)', async () => {

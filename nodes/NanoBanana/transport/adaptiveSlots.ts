@@ -12,6 +12,9 @@
  *   what the gateway accepted at once.
  * - 4 x limit answers in a row without a 429 add one slot, up to the ceiling: a probe that draws
  *   a 429 pauses the batch for its Retry-After, so the limit found is kept a good while.
+ * - With a slow start (Concurrency "Auto"), the limit starts low and doubles each time a whole
+ *   wave (as many answers in a row as the limit) comes back without a 429, up to the ceiling;
+ *   the first 429 ends the slow start, and the rules above take over from there.
  */
 import { abortableWait, cancelledError } from './hostCompat';
 
@@ -40,11 +43,18 @@ export class AdaptiveSlots {
 	private taken = 0;
 	private lastCut = 0;
 	private streak = 0;
+	/** Doubling per clean wave until the first 429 (a slow start). */
+	private growing: boolean;
 	/** 429s seen, for tests and the README's figures. */
 	rateLimited = 0;
 
-	constructor(private top: number) {
-		this.current = top;
+	/** `start`: begin at this limit and double per clean wave (a slow start); without it, begin at the ceiling. */
+	constructor(
+		private top: number,
+		start?: number,
+	) {
+		this.current = start === undefined ? top : Math.max(1, Math.min(start, top));
+		this.growing = start !== undefined && this.current < top;
 	}
 
 	/** The limit the user set. */
@@ -107,13 +117,18 @@ export class AdaptiveSlots {
 		this.active--;
 		if (outcome === 'ok') {
 			this.streak++;
-			if (this.current < this.top && this.streak >= 4 * this.current) {
+			if (this.growing && this.streak >= this.current) {
+				this.current = Math.min(this.top, 2 * this.current);
+				this.growing = this.current < this.top;
+				this.streak = 0;
+			} else if (!this.growing && this.current < this.top && this.streak >= 4 * this.current) {
 				this.current++;
 				this.streak = 0;
 			}
 		} else if (outcome === 'rateLimited') {
 			this.rateLimited++;
 			this.streak = 0;
+			this.growing = false;
 			if (ticket.seq > this.lastCut) {
 				this.current = Math.max(1, Math.min(Math.floor(this.current / 2), this.active));
 				this.lastCut = this.taken;

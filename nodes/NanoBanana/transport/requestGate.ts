@@ -36,6 +36,10 @@ export interface GateTicket {
 	account?: SlotTicket;
 }
 
+/** Concurrency "Auto": where the slow start begins, and the most it ever sends at once. */
+export const AUTO_START = 4;
+export const AUTO_MAX = 100;
+
 export class RequestGate {
 	private readonly state: GateState;
 
@@ -48,8 +52,19 @@ export class RequestGate {
 		readonly itemIndex = -1,
 		state?: GateState,
 		private readonly account?: AdaptiveSlots,
+		start?: number,
 	) {
-		this.state = state ?? { slots: new AdaptiveSlots(limit), stopFrom: Infinity };
+		this.state = state ?? { slots: new AdaptiveSlots(limit, start), stopFrom: Infinity };
+	}
+
+	/**
+	 * The execution's gate for its Concurrency: a fixed number, or "Auto": a slow start from
+	 * AUTO_START in flight, doubling per clean wave up to the batch's requests (at most AUTO_MAX).
+	 */
+	static forBatch(concurrency: number | 'auto', batchRequests: number): RequestGate {
+		if (concurrency !== 'auto') return new RequestGate(concurrency);
+		const ceiling = Math.max(1, Math.min(AUTO_MAX, batchRequests));
+		return new RequestGate(ceiling, -1, undefined, undefined, AUTO_START);
 	}
 
 	/** The Concurrency the user set (the most requests in flight the execution ever has). */

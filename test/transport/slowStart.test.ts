@@ -1,0 +1,53 @@
+/**
+ * Concurrency "Auto" (node version 3): the gate's slow start (transport/adaptiveSlots.ts,
+ * RequestGate.forBatch). It starts at 4 in flight, doubles per wave that comes back without a
+ * 429, never goes above the batch (or 100), and after the first 429 the adaptive rules take over.
+ */
+import { AdaptiveSlots } from '../../nodes/NanoBanana/transport/adaptiveSlots';
+import { AUTO_MAX, AUTO_START, RequestGate } from '../../nodes/NanoBanana/transport/requestGate';
+
+/** Take `n` slots and give them all back with `outcome`: one wave. */
+async function wave(slots: AdaptiveSlots, n: number, outcome: 'ok' | 'rateLimited' = 'ok') {
+	const tickets = await Promise.all(Array.from({ length: n }, async () => await slots.take()));
+	for (const t of tickets) slots.give(t, outcome);
+}
+
+test('starts at 4 and doubles per clean wave, up to the ceiling', async () => {
+	const slots = new AdaptiveSlots(40, AUTO_START);
+	const seen = [slots.limit];
+	for (let i = 0; i < 5; i++) {
+		await wave(slots, slots.limit);
+		seen.push(slots.limit);
+	}
+	expect(seen).toEqual([4, 8, 16, 32, 40, 40]);
+});
+
+test('never above the batch: a gate for 10 requests stops at 10; a huge batch at 100', () => {
+	expect(RequestGate.forBatch('auto', 10).limit).toBe(10);
+	expect(RequestGate.forBatch('auto', 10_000).limit).toBe(AUTO_MAX);
+	expect(RequestGate.forBatch('auto', 2).currentLimit).toBe(2);
+	expect(RequestGate.forBatch(6, 500).limit).toBe(6);
+	expect(RequestGate.forBatch(6, 500).currentLimit).toBe(6);
+});
+
+test('the first 429 ends the slow start: the limit shrinks to what the gateway took, then grows one at a time', async () => {
+	const slots = new AdaptiveSlots(100, AUTO_START);
+	await wave(slots, 4);
+	await wave(slots, 8);
+	expect(slots.limit).toBe(16);
+	// 16 go out; the gateway takes 6 and turns 10 away.
+	const tickets = await Promise.all(Array.from({ length: 16 }, async () => await slots.take()));
+	for (const t of tickets.slice(6)) slots.give(t, 'rateLimited');
+	for (const t of tickets.slice(0, 6)) slots.give(t, 'ok');
+	expect(slots.limit).toBeLessThanOrEqual(8);
+	const after = slots.limit;
+	// A clean wave no longer doubles: one more slot only after 4 x limit answers in a row.
+	await wave(slots, after);
+	expect(slots.limit).toBe(after);
+	for (let i = 0; i < 3; i++) await wave(slots, after);
+	expect(slots.limit).toBe(after + 1);
+});
+
+test('a fixed Concurrency starts at its number, as before', () => {
+	expect(new AdaptiveSlots(6).limit).toBe(6);
+});
