@@ -83,6 +83,8 @@ async function main(): Promise<void> {
 			baselineWorkflow('nbBenchBaseline01', 'bench-baseline'),
 			oursWorkflow('nbBenchOursNode01', 'bench-ours', ours),
 			oursWorkflow('nbBenchOursCapped', 'bench-ours-capped', capped),
+			// Version 3: Concurrency 0 is Auto.
+			oursWorkflow('nbBenchOursAuto01', 'bench-ours-auto', ours, 3),
 			openAiWorkflow,
 			httpRequestWorkflow('nbBenchHttpNode01', 'bench-http', `${base}/v1/images/generations`, double.apiKey),
 		];
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
 		};
 
 		// Warm up: the first execution of each workflow loads its nodes.
-		for (const hook of ['bench-baseline', 'bench-ours', 'bench-ours-capped', 'bench-openai', 'bench-http']) await measure(0, async () => await call(hook, 1, 'warm-up'));
+		for (const hook of ['bench-baseline', 'bench-ours', 'bench-ours-capped', 'bench-ours-auto', 'bench-openai', 'bench-http']) await measure(0, async () => await call(hook, 1, 'warm-up', hook === 'bench-ours-auto' ? 0 : 6));
 
 		const rounds: Record<string, Run[]> = {};
 		const add = (name: string, run: Run) => (rounds[name] ??= []).push(run);
@@ -133,6 +135,11 @@ async function main(): Promise<void> {
 			add('ours', await measure(0, async () => await call('bench-ours', PROMPTS, `r${round}a`, 6)));
 			add('openAi', await measure(0, async () => await call('bench-openai', PROMPTS, `r${round}b`)));
 			add('http', await measure(0, async () => await call('bench-http', PROMPTS, `r${round}c`)));
+			add('oursAuto', await measure(0, async () => await call('bench-ours-auto', PROMPTS, `r${round}h`, 0)));
+			add('oursAuto100', await measure(0, async () => await call('bench-ours-auto', 100, `r${round}i`, 0)));
+			add('http100', await measure(0, async () => await call('bench-http', 100, `r${round}j`)));
+			add('baseline100', await measure(0, async () => await call('bench-baseline', 100, `r${round}k`)));
+			add('oursAutoLimited', await measure(LIMIT, async () => await call('bench-ours-auto', PROMPTS, `r${round}l`, 0)));
 			add('oursLimited', await measure(LIMIT, async () => await call('bench-ours', PROMPTS, `r${round}d`, 6)));
 			add('oursC20Limited', await measure(LIMIT, async () => await call('bench-ours', PROMPTS, `r${round}e`, 20)));
 			add('openAiLimited', await measure(LIMIT, async () => await call('bench-openai', PROMPTS, `r${round}f`)));
@@ -174,6 +181,13 @@ function report(host: { n8nVersion: string; nodeVersion: string; name: string },
 	const idealAccount = Math.ceil((EXECUTIONS * PER_EXECUTION) / LIMIT) * LATENCY_MS;
 	const figures: Array<[string, number, string]> = [
 		['alt_openai_node_over_ours', ms('openAi') / ms('ours'), '>= 5'],
+		['alt_http_request_over_ours_auto_24', ms('http') / ms('oursAuto'), '>= 0.95'],
+		['alt_http_request_over_ours_auto_100', ms('http100') / ms('oursAuto100'), '>= 0.95'],
+		['ours_auto_images_limited', images('oursAutoLimited'), `${PROMPTS}`],
+		['ours_auto_over_c6_limited', ms('oursAutoLimited') / ms('oursLimited'), '<= 1.3'],
+		['ours_auto_429s_limited', rejected('oursAutoLimited'), `< ${2 * LIMIT}`],
+		['ours_node_overhead_ms_per_item', (ms('oursAuto100') - ms('baseline100') - LATENCY_MS) / 100, ''],
+		['alt_http_request_overhead_ms_per_item', (ms('http100') - ms('baseline100') - LATENCY_MS) / 100, ''],
 		['alt_http_request_over_ours', ms('http') / ms('ours'), ''],
 		['ours_images_limited', images('oursLimited'), `${PROMPTS}`],
 		['alt_http_request_images_limited', images('httpLimited'), ''],
@@ -198,9 +212,14 @@ function report(host: { n8nVersion: string; nodeVersion: string; name: string },
 		row('(a) Nano Banana, Concurrency 6', 'ours', PROMPTS),
 		row("(b) n8n's OpenAI node, Image > Generate", 'openAi', PROMPTS),
 		row('(c) HTTP Request + Convert to File', 'http', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto', 'oursAuto', PROMPTS),
+		row('n8n alone, 100 prompts', 'baseline100', 0),
+		row('(a) Nano Banana v3, Concurrency Auto, 100 prompts', 'oursAuto100', 100),
+		row('(c) HTTP Request + Convert to File, 100 prompts', 'http100', 100),
 		`| **Gateway that takes ${LIMIT} in flight, 429 (Retry-After: 1) above** | | | | |`,
 		row('(a) Nano Banana, Concurrency 6', 'oursLimited', PROMPTS),
 		row('(a) Nano Banana, Concurrency 20', 'oursC20Limited', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto', 'oursAutoLimited', PROMPTS),
 		row("(b) n8n's OpenAI node", 'openAiLimited', PROMPTS),
 		row('(c) HTTP Request + Convert to File', 'httpLimited', PROMPTS),
 		`| **${EXECUTIONS} webhook executions at once, ${PER_EXECUTION} prompts each, Concurrency 3, same gateway** | | | | |`,
