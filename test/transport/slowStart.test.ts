@@ -51,3 +51,28 @@ test('the first 429 ends the slow start: the limit shrinks to what the gateway t
 test('a fixed Concurrency starts at its number, as before', () => {
 	expect(new AdaptiveSlots(6).limit).toBe(6);
 });
+
+test('Auto remembers the route: the next execution starts where the last one ended, a 429 lowers it, a small batch does not', async () => {
+	const route = 'openAiCompatibleImageApi\u0000learn-test';
+	const first = RequestGate.forBatch('auto', 50, route);
+	expect(first.currentLimit).toBe(AUTO_START);
+	const slots = (first as unknown as { state: { slots: AdaptiveSlots } }).state.slots;
+	await wave(slots, 4);
+	await wave(slots, 8);
+	first.rememberLimit();
+	expect(RequestGate.forBatch('auto', 50, route).currentLimit).toBe(16);
+	// A small batch reaches less, and forgets nothing.
+	RequestGate.forBatch('auto', 2, route).rememberLimit();
+	expect(RequestGate.forBatch('auto', 50, route).currentLimit).toBe(16);
+	// A 429 is news: the limit it left is the one kept.
+	const third = RequestGate.forBatch('auto', 50, route);
+	const thirdSlots = (third as unknown as { state: { slots: AdaptiveSlots } }).state.slots;
+	const tickets = await Promise.all(Array.from({ length: 16 }, async () => await thirdSlots.take()));
+	for (const t of tickets.slice(5)) thirdSlots.give(t, 'rateLimited');
+	for (const t of tickets.slice(0, 5)) thirdSlots.give(t, 'ok');
+	third.rememberLimit();
+	expect(RequestGate.forBatch('auto', 50, route).currentLimit).toBe(thirdSlots.limit);
+	expect(thirdSlots.limit).toBeLessThan(16);
+	// Another route learned nothing.
+	expect(RequestGate.forBatch('auto', 50, 'other').currentLimit).toBe(AUTO_START);
+});

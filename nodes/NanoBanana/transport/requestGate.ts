@@ -22,6 +22,8 @@ interface GateState {
 	slots: AdaptiveSlots;
 	/** Items from this index on start no new request: the batch has failed there. */
 	stopFrom: number;
+	/** Concurrency Auto: the route whose learned limit this gate started from and keeps. */
+	route?: string;
 }
 
 /** Who waits in a queue: an item of one execution (the account's queue holds many executions). */
@@ -39,6 +41,13 @@ export interface GateTicket {
 /** Concurrency "Auto": where the slow start begins, and the most it ever sends at once. */
 export const AUTO_START = 4;
 export const AUTO_MAX = 100;
+
+/**
+ * What Auto learned of each route in this process (by credential): the limit an execution ended
+ * at. The next execution on the route starts there instead of at 4, so repeated executions against
+ * an open gateway do not pay the slow start again; a 429 lowers it, a small batch never does.
+ */
+const learned = new Map<string, number>();
 
 export class RequestGate {
 	private readonly state: GateState;
@@ -61,10 +70,20 @@ export class RequestGate {
 	 * The execution's gate for its Concurrency: a fixed number, or "Auto": a slow start from
 	 * AUTO_START in flight, doubling per clean wave up to the batch's requests (at most AUTO_MAX).
 	 */
-	static forBatch(concurrency: number | 'auto', batchRequests: number): RequestGate {
+	static forBatch(concurrency: number | 'auto', batchRequests: number, route?: string): RequestGate {
 		if (concurrency !== 'auto') return new RequestGate(concurrency);
 		const ceiling = Math.max(1, Math.min(AUTO_MAX, batchRequests));
-		return new RequestGate(ceiling, -1, undefined, undefined, AUTO_START);
+		const gate = new RequestGate(ceiling, -1, undefined, undefined, Math.max(AUTO_START, (route && learned.get(route)) || 0));
+		gate.state.route = route;
+		return gate;
+	}
+
+	/** At the end of an Auto execution: keep the limit it reached for the route's next execution. */
+	rememberLimit(): void {
+		const { route, slots } = this.state;
+		if (!route) return;
+		const before = learned.get(route) ?? 0;
+		learned.set(route, slots.rateLimited > 0 ? slots.limit : Math.max(before, slots.limit));
 	}
 
 	/** The Concurrency the user set (the most requests in flight the execution ever has). */
