@@ -39,7 +39,8 @@ test('the first 429 ends the slow start: the limit shrinks to what the gateway t
 	const tickets = await Promise.all(Array.from({ length: 16 }, async () => await slots.take()));
 	for (const t of tickets.slice(6)) slots.give(t, 'rateLimited');
 	for (const t of tickets.slice(0, 6)) slots.give(t, 'ok');
-	expect(slots.limit).toBeLessThanOrEqual(8);
+	// The probe's 429s do not halve: the limit is what the gateway took.
+	expect(slots.limit).toBe(6);
 	const after = slots.limit;
 	// A clean wave no longer doubles: one more slot only after 4 x limit answers in a row.
 	await wave(slots, after);
@@ -75,4 +76,26 @@ test('Auto remembers the route: the next execution starts where the last one end
 	expect(thirdSlots.limit).toBeLessThan(16);
 	// Another route learned nothing.
 	expect(RequestGate.forBatch('auto', 50, 'other').currentLimit).toBe(AUTO_START);
+});
+
+test("tickets say whether they were Auto's probe: until the first 429, and not for a fixed Concurrency", async () => {
+	const auto = new AdaptiveSlots(20, AUTO_START);
+	const probes = await Promise.all(Array.from({ length: 4 }, async () => await auto.take()));
+	expect(probes.every((t) => t.learning)).toBe(true);
+	auto.give(probes[0], 'rateLimited');
+	for (const t of probes.slice(1)) auto.give(t, 'ok');
+	expect((await auto.take()).learning).toBe(false);
+	expect((await new AdaptiveSlots(6).take()).learning).toBe(false);
+});
+
+test('after the probe, a 429 of a new wave halves the limit as the adaptive rules always did', async () => {
+	const slots = new AdaptiveSlots(100, 8);
+	const first = await Promise.all(Array.from({ length: 8 }, async () => await slots.take()));
+	slots.give(first[7], 'rateLimited');
+	for (const t of first.slice(0, 7)) slots.give(t, 'ok');
+	expect(slots.limit).toBe(7);
+	const next = await Promise.all(Array.from({ length: 7 }, async () => await slots.take()));
+	slots.give(next[0], 'rateLimited');
+	expect(slots.limit).toBe(3);
+	for (const t of next.slice(1)) slots.give(t, 'ok');
 });

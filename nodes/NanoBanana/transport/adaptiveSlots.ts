@@ -13,8 +13,10 @@
  * - 4 x limit answers in a row without a 429 add one slot, up to the ceiling: a probe that draws
  *   a 429 pauses the batch for its Retry-After, so the limit found is kept a good while.
  * - With a slow start (Concurrency "Auto"), the limit starts low and doubles each time a whole
- *   wave (as many answers in a row as the limit) comes back without a 429, up to the ceiling;
- *   the first 429 ends the slow start, and the rules above take over from there.
+ *   wave (as many answers in a row as the limit) comes back without a 429, up to the ceiling.
+ *   Until the first 429 the gate is learning: that 429 answers our own probe, so it does not halve
+ *   the limit, it brings it to what the gateway took (the requests still in flight once the wave's
+ *   429s are back), and the rules above take over from there.
  */
 import { abortableWait, cancelledError } from './hostCompat';
 
@@ -26,6 +28,8 @@ export interface SlotTicket {
 	seq: number;
 	/** The limit when the slot was taken: a 429 at 1 is the gateway's own limit, not ours. */
 	limitAtSend: number;
+	/** Taken while the gate was still learning the gateway's limit (before its first 429). */
+	learning: boolean;
 }
 
 interface Waiter {
@@ -45,6 +49,8 @@ export class AdaptiveSlots {
 	private streak = 0;
 	/** Doubling per clean wave until the first 429 (a slow start). */
 	private growing: boolean;
+	/** No 429 yet since a slow start or a learned start: the limit is a probe of ours. */
+	private learning: boolean;
 	/** 429s seen, for tests and the README's figures. */
 	rateLimited = 0;
 
@@ -55,6 +61,7 @@ export class AdaptiveSlots {
 	) {
 		this.current = start === undefined ? top : Math.max(1, Math.min(start, top));
 		this.growing = start !== undefined && this.current < top;
+		this.learning = start !== undefined;
 	}
 
 	/** The limit the user set. */
@@ -105,7 +112,7 @@ export class AdaptiveSlots {
 			}
 			if (this.active < this.current) {
 				this.active++;
-				return { seq: ++this.taken, limitAtSend: this.current };
+				return { seq: ++this.taken, limitAtSend: this.current, learning: this.learning };
 			}
 			await this.queue(queued, signal, tag);
 			queued = true;
@@ -129,7 +136,12 @@ export class AdaptiveSlots {
 			this.rateLimited++;
 			this.streak = 0;
 			this.growing = false;
-			if (ticket.seq > this.lastCut) {
+			if (ticket.learning && this.learning) {
+				// Our probe went past the gateway's limit: keep what it took, do not halve.
+				this.learning = false;
+				this.current = Math.max(1, Math.min(this.current, this.active));
+				this.lastCut = this.taken;
+			} else if (ticket.seq > this.lastCut) {
 				this.current = Math.max(1, Math.min(Math.floor(this.current / 2), this.active));
 				this.lastCut = this.taken;
 			} else {

@@ -32,6 +32,12 @@ interface Tag {
 	itemIndex: number;
 }
 
+/** How a request was sent, for the judgement of its 429 (RequestGate.run). */
+export interface SentAs {
+	couldShrink: boolean;
+	probing: boolean;
+}
+
 /** The slots one request holds while it runs. */
 export interface GateTicket {
 	own: SlotTicket;
@@ -165,11 +171,20 @@ export class RequestGate {
 	}
 
 	/**
-	 * Run `task` as one request: waits for a slot and for any pause to end. When it fails,
-	 * `classify` says whether the gateway turned it away for its rate limit, told whether the limit
-	 * could still shrink then (such a 429 may be of our own making).
+	 * Whether this request was Auto's probe of the gateway's limit (sent before its first 429): a
+	 * 429 on it is the answer to that probe, which the shrink deals with; it does not pause the batch.
 	 */
-	async run<T>(task: () => Promise<T>, signal?: AbortSignal, classify?: (error: unknown, couldShrink: boolean) => SlotOutcome): Promise<T> {
+	probing(ticket: GateTicket): boolean {
+		return (ticket.account ?? ticket.own).learning;
+	}
+
+	/**
+	 * Run `task` as one request: waits for a slot and for any pause to end. When it fails,
+	 * `classify` says whether the gateway turned it away for its rate limit, told how the request
+	 * was sent: while the limit could still shrink (such a 429 may be of our own making), and
+	 * whether as Auto's probe.
+	 */
+	async run<T>(task: () => Promise<T>, signal?: AbortSignal, classify?: (error: unknown, sent: SentAs) => SlotOutcome): Promise<T> {
 		const ticket = await this.acquire(signal);
 		let outcome: SlotOutcome = 'failed';
 		try {
@@ -177,7 +192,7 @@ export class RequestGate {
 			outcome = 'ok';
 			return result;
 		} catch (error) {
-			outcome = classify?.(error, this.couldShrink(ticket)) ?? 'failed';
+			outcome = classify?.(error, { couldShrink: this.couldShrink(ticket), probing: this.probing(ticket) }) ?? 'failed';
 			// Passed on as it is: the task's own error (a NodeApiError), or n8n's cancellation.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			throw error;
