@@ -99,3 +99,27 @@ test('after the probe, a 429 of a new wave halves the limit as the adaptive rule
 	expect(slots.limit).toBe(3);
 	for (const t of next.slice(1)) slots.give(t, 'ok');
 });
+
+test('a route the gateway pushed back on starts at the limit it took, and grows from there one at a time', async () => {
+	const route = 'openAiCompatibleImageApi\u0000pushed-back';
+	const first = RequestGate.forBatch('auto', 40, route);
+	const slots = (first as unknown as { state: { slots: AdaptiveSlots } }).state.slots;
+	await wave(slots, 4);
+	const tickets = await Promise.all(Array.from({ length: 8 }, async () => await slots.take()));
+	for (const t of tickets.slice(3)) slots.give(t, 'rateLimited');
+	for (const t of tickets.slice(0, 3)) slots.give(t, 'ok');
+	expect(slots.limit).toBe(3);
+	first.rememberLimit();
+	// Below the slow start's 4: the gateway said 3.
+	const next = RequestGate.forBatch('auto', 40, route);
+	expect(next.currentLimit).toBe(3);
+	const nextSlots = (next as unknown as { state: { slots: AdaptiveSlots } }).state.slots;
+	// A clean wave does not double it: one more only after 4 x 3 answers in a row.
+	await wave(nextSlots, 3);
+	expect(nextSlots.limit).toBe(3);
+	for (let i = 0; i < 3; i++) await wave(nextSlots, 3);
+	expect(nextSlots.limit).toBe(4);
+	// Its first 429 is still the probe's: what the gateway took, not half.
+	const probe = await Promise.all(Array.from({ length: 4 }, async () => await nextSlots.take()));
+	expect(probe.every((t) => t.learning)).toBe(true);
+});

@@ -54,13 +54,18 @@ export class AdaptiveSlots {
 	/** 429s seen, for tests and the README's figures. */
 	rateLimited = 0;
 
-	/** `start`: begin at this limit and double per clean wave (a slow start); without it, begin at the ceiling. */
+	/**
+	 * `start`: begin at this limit, learning, and double per clean wave (a slow start) unless
+	 * `doubling` is false (a limit the gateway pushed back at before: grow one at a time from it);
+	 * without it, begin at the ceiling.
+	 */
 	constructor(
 		private top: number,
 		start?: number,
+		doubling = true,
 	) {
 		this.current = start === undefined ? top : Math.max(1, Math.min(start, top));
-		this.growing = start !== undefined && this.current < top;
+		this.growing = start !== undefined && doubling && this.current < top;
 		this.learning = start !== undefined;
 	}
 

@@ -48,12 +48,19 @@ export interface GateTicket {
 export const AUTO_START = 4;
 export const AUTO_MAX = 100;
 
+/** What Auto learned of a route: the limit an execution ended at, and whether the gateway ever pushed back. */
+interface Learned {
+	limit: number;
+	/** A 429 set the limit: the next execution starts there and grows one at a time, not by doubling. */
+	pushedBack: boolean;
+}
+
 /**
- * What Auto learned of each route in this process (by credential): the limit an execution ended
- * at. The next execution on the route starts there instead of at 4, so repeated executions against
- * an open gateway do not pay the slow start again; a 429 lowers it, a small batch never does.
+ * What Auto learned of each route in this process (by credential). The next execution on the route
+ * starts at the limit the last one ended at instead of at 4, so repeated executions against an open
+ * gateway do not pay the slow start again; a 429 lowers it, a small batch never does.
  */
-const learned = new Map<string, number>();
+const learned = new Map<string, Learned>();
 
 export class RequestGate {
 	private readonly state: GateState;
@@ -67,9 +74,9 @@ export class RequestGate {
 		readonly itemIndex = -1,
 		state?: GateState,
 		private readonly account?: AdaptiveSlots,
-		start?: number,
+		start?: Learned,
 	) {
-		this.state = state ?? { slots: new AdaptiveSlots(limit, start), stopFrom: Infinity };
+		this.state = state ?? { slots: new AdaptiveSlots(limit, start?.limit, !start?.pushedBack), stopFrom: Infinity };
 	}
 
 	/**
@@ -79,7 +86,10 @@ export class RequestGate {
 	static forBatch(concurrency: number | 'auto', batchRequests: number, route?: string): RequestGate {
 		if (concurrency !== 'auto') return new RequestGate(concurrency);
 		const ceiling = Math.max(1, Math.min(AUTO_MAX, batchRequests));
-		const gate = new RequestGate(ceiling, -1, undefined, undefined, Math.max(AUTO_START, (route && learned.get(route)) || 0));
+		const known = route ? learned.get(route) : undefined;
+		// A gateway that pushed back at 3 starts at 3; one never limited starts at 4 at least.
+		const start = known?.pushedBack ? known : { limit: Math.max(AUTO_START, known?.limit ?? 0), pushedBack: false };
+		const gate = new RequestGate(ceiling, -1, undefined, undefined, start);
 		gate.state.route = route;
 		return gate;
 	}
@@ -88,8 +98,9 @@ export class RequestGate {
 	rememberLimit(): void {
 		const { route, slots } = this.state;
 		if (!route) return;
-		const before = learned.get(route) ?? 0;
-		learned.set(route, slots.rateLimited > 0 ? slots.limit : Math.max(before, slots.limit));
+		const before = learned.get(route);
+		if (slots.rateLimited > 0) learned.set(route, { limit: slots.limit, pushedBack: true });
+		else learned.set(route, { limit: Math.max(before?.limit ?? 0, slots.limit), pushedBack: before?.pushedBack ?? false });
 	}
 
 	/** The Concurrency the user set (the most requests in flight the execution ever has). */

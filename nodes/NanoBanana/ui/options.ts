@@ -43,7 +43,7 @@ export const optionsCollection: INodeProperties = {
 			displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }] } },
 			typeOptions: { minValue: 0, maxValue: 100 },
 			description:
-				'The most requests to the gateway at once across all input items; 0 is Auto: start at 4 and double while the gateway takes every request, up to the batch. After a 429 the node runs fewer at once and slowly goes back up. Output order stays the same.',
+				'The most requests to the gateway at once across all input items; 0 is Auto: start at 4 and double while the gateway takes every request, up to the batch, and run what the gateway took after its first 429. Later executions on the same credential start where the last one ended. Output order stays the same.',
 			hint: '0 (Auto) suits most gateways. Set a number when your plan states its limit, or to hold one workflow below the others on the same key.',
 		},
 		{
