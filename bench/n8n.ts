@@ -69,11 +69,20 @@ async function main(): Promise<void> {
 		n8n.installPackage(tarball);
 		const base = double.baseUrlFor('openai');
 		const ours = { id: 'nbBenchOurs00001', name: 'Bench gateway' };
+		// Concurrency Auto learns per credential in the n8n process: the open gateway's route, the
+		// limited one's, and for each round fresh ones (a first execution) and one learned on the open
+		// gateway that then meets the limited one (a stale limit).
+		const auto = { id: 'nbBenchAuto00001', name: 'Bench gateway, Auto' };
+		const autoLimited = { id: 'nbBenchAutoLimit', name: 'Bench limited gateway, Auto' };
+		const fresh = (kind: string, round: number) => ({ id: `nbBenchAuto${kind}R${round}`.padEnd(16, '0'), name: `Bench gateway, Auto, ${kind} ${round}` });
+		const freshKinds = ['A', 'B', 'L', 'S'] as const; // 24 and 100 prompts, limited, stale
+		const freshCredentials = Array.from({ length: ROUNDS }, (_v, r) => freshKinds.map((kind) => fresh(kind, r + 1))).flat();
 		const capped = { id: 'nbBenchCapped001', name: 'Bench gateway, capped at 6' };
 		const openAi = { id: 'nbBenchOpenAi001', name: 'Bench gateway as OpenAI' };
 		const gatewayData = { apiKey: double.apiKey, baseUrl: base, endpoint: 'images', dialect: 'openai' };
 		n8n.importCredentials([
 			{ ...ours, type: 'openAiCompatibleImageApi', data: gatewayData },
+			...[auto, autoLimited, ...freshCredentials].map((c) => ({ ...c, type: 'openAiCompatibleImageApi', data: gatewayData })),
 			{ ...capped, type: 'openAiCompatibleImageApi', data: { ...gatewayData, maxConcurrency: String(LIMIT) } },
 			{ ...openAi, type: 'openAiApi', data: { apiKey: double.apiKey, url: `${base}/v1` } },
 		]);
@@ -83,6 +92,10 @@ async function main(): Promise<void> {
 			baselineWorkflow('nbBenchBaseline01', 'bench-baseline'),
 			oursWorkflow('nbBenchOursNode01', 'bench-ours', ours),
 			oursWorkflow('nbBenchOursCapped', 'bench-ours-capped', capped),
+			// Version 3: Concurrency 0 is Auto.
+			oursWorkflow('nbBenchOursAuto01', 'bench-ours-auto', auto, 3),
+			oursWorkflow('nbBenchOursAutoLim', 'bench-ours-auto-limited', autoLimited, 3),
+			...freshCredentials.map((c) => oursWorkflow(`nbBenchWf${c.id.slice(11)}`, `bench-auto-${c.id.slice(11).toLowerCase()}`, c, 3)),
 			openAiWorkflow,
 			httpRequestWorkflow('nbBenchHttpNode01', 'bench-http', `${base}/v1/images/generations`, double.apiKey),
 		];
@@ -123,7 +136,13 @@ async function main(): Promise<void> {
 		};
 
 		// Warm up: the first execution of each workflow loads its nodes.
-		for (const hook of ['bench-baseline', 'bench-ours', 'bench-ours-capped', 'bench-openai', 'bench-http']) await measure(0, async () => await call(hook, 1, 'warm-up'));
+		for (const hook of ['bench-baseline', 'bench-ours', 'bench-ours-capped', 'bench-ours-auto', 'bench-ours-auto-limited', 'bench-openai', 'bench-http']) await measure(0, async () => await call(hook, 1, 'warm-up', hook.startsWith('bench-ours-auto') ? 0 : 6));
+
+		// The learned routes: the open one after two executions of 100 (4 -> 64, then 64 -> 100),
+		// the limited one after one execution of 24 (it learns 6).
+		for (let i = 0; i < 2; i++) await measure(0, async () => await call('bench-ours-auto', 100, `learn-${i}`, 0));
+		await measure(LIMIT, async () => await call('bench-ours-auto-limited', PROMPTS, 'learn-limited', 0));
+		const freshHook = (kind: string, round: number) => `bench-auto-${fresh(kind, round).id.slice(11).toLowerCase()}`;
 
 		const rounds: Record<string, Run[]> = {};
 		const add = (name: string, run: Run) => (rounds[name] ??= []).push(run);
@@ -133,6 +152,17 @@ async function main(): Promise<void> {
 			add('ours', await measure(0, async () => await call('bench-ours', PROMPTS, `r${round}a`, 6)));
 			add('openAi', await measure(0, async () => await call('bench-openai', PROMPTS, `r${round}b`)));
 			add('http', await measure(0, async () => await call('bench-http', PROMPTS, `r${round}c`)));
+			add('oursAuto', await measure(0, async () => await call('bench-ours-auto', PROMPTS, `r${round}h`, 0)));
+			add('oursAuto100', await measure(0, async () => await call('bench-ours-auto', 100, `r${round}i`, 0)));
+			add('http100', await measure(0, async () => await call('bench-http', 100, `r${round}j`)));
+			add('baseline100', await measure(0, async () => await call('bench-baseline', 100, `r${round}k`)));
+			add('oursAutoFirst', await measure(0, async () => await call(freshHook('A', round), PROMPTS, `r${round}m`, 0)));
+			add('oursAutoFirst100', await measure(0, async () => await call(freshHook('B', round), 100, `r${round}n`, 0)));
+			add('oursAutoLimited', await measure(LIMIT, async () => await call(freshHook('L', round), PROMPTS, `r${round}l`, 0)));
+			add('oursAutoLimitedLearned', await measure(LIMIT, async () => await call('bench-ours-auto-limited', PROMPTS, `r${round}o`, 0)));
+			// A limit learned on the open gateway (24 after two executions) meets the limited one.
+			for (let i = 0; i < 2; i++) await measure(0, async () => await call(freshHook('S', round), PROMPTS, `r${round}p${i}`, 0));
+			add('oursAutoStale', await measure(LIMIT, async () => await call(freshHook('S', round), PROMPTS, `r${round}q`, 0)));
 			add('oursLimited', await measure(LIMIT, async () => await call('bench-ours', PROMPTS, `r${round}d`, 6)));
 			add('oursC20Limited', await measure(LIMIT, async () => await call('bench-ours', PROMPTS, `r${round}e`, 20)));
 			add('openAiLimited', await measure(LIMIT, async () => await call('bench-openai', PROMPTS, `r${round}f`)));
@@ -174,6 +204,19 @@ function report(host: { n8nVersion: string; nodeVersion: string; name: string },
 	const idealAccount = Math.ceil((EXECUTIONS * PER_EXECUTION) / LIMIT) * LATENCY_MS;
 	const figures: Array<[string, number, string]> = [
 		['alt_openai_node_over_ours', ms('openAi') / ms('ours'), '>= 5'],
+		['alt_http_request_over_ours_auto_24', ms('http') / ms('oursAuto'), '>= 0.95'],
+		['alt_http_request_over_ours_auto_100', ms('http100') / ms('oursAuto100'), '>= 0.95'],
+		['alt_http_request_over_ours_auto_24_first', ms('http') / ms('oursAutoFirst'), ''],
+		['alt_http_request_over_ours_auto_100_first', ms('http100') / ms('oursAutoFirst100'), ''],
+		['ours_auto_images_limited', images('oursAutoLimited'), `${PROMPTS}`],
+		['ours_auto_over_c6_limited', ms('oursAutoLimited') / ms('oursLimited'), '<= 1.3'],
+		['ours_auto_429s_limited', rejected('oursAutoLimited'), `< ${2 * LIMIT}`],
+		['ours_auto_over_c6_limited_learned', ms('oursAutoLimitedLearned') / ms('oursLimited'), '<= 1.3'],
+		['ours_auto_429s_limited_learned', rejected('oursAutoLimitedLearned'), `< ${2 * LIMIT}`],
+		['ours_auto_429s_limited_stale', rejected('oursAutoStale'), ''],
+		['ours_auto_images_limited_stale', images('oursAutoStale'), `${PROMPTS}`],
+		['ours_node_overhead_ms_per_item', (ms('oursAuto100') - ms('baseline100') - LATENCY_MS) / 100, ''],
+		['alt_http_request_overhead_ms_per_item', (ms('http100') - ms('baseline100') - LATENCY_MS) / 100, ''],
 		['alt_http_request_over_ours', ms('http') / ms('ours'), ''],
 		['ours_images_limited', images('oursLimited'), `${PROMPTS}`],
 		['alt_http_request_images_limited', images('httpLimited'), ''],
@@ -198,9 +241,18 @@ function report(host: { n8nVersion: string; nodeVersion: string; name: string },
 		row('(a) Nano Banana, Concurrency 6', 'ours', PROMPTS),
 		row("(b) n8n's OpenAI node, Image > Generate", 'openAi', PROMPTS),
 		row('(c) HTTP Request + Convert to File', 'http', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto, first execution on its credential', 'oursAutoFirst', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto, route learned', 'oursAuto', PROMPTS),
+		row('n8n alone, 100 prompts', 'baseline100', 0),
+		row('(a) Nano Banana v3, Concurrency Auto, 100 prompts, first execution', 'oursAutoFirst100', 100),
+		row('(a) Nano Banana v3, Concurrency Auto, 100 prompts, route learned', 'oursAuto100', 100),
+		row('(c) HTTP Request + Convert to File, 100 prompts', 'http100', 100),
 		`| **Gateway that takes ${LIMIT} in flight, 429 (Retry-After: 1) above** | | | | |`,
 		row('(a) Nano Banana, Concurrency 6', 'oursLimited', PROMPTS),
 		row('(a) Nano Banana, Concurrency 20', 'oursC20Limited', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto, first execution', 'oursAutoLimited', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto, route learned (6)', 'oursAutoLimitedLearned', PROMPTS),
+		row('(a) Nano Banana v3, Concurrency Auto, a limit of 24 learned on the open gateway', 'oursAutoStale', PROMPTS),
 		row("(b) n8n's OpenAI node", 'openAiLimited', PROMPTS),
 		row('(c) HTTP Request + Convert to File', 'httpLimited', PROMPTS),
 		`| **${EXECUTIONS} webhook executions at once, ${PER_EXECUTION} prompts each, Concurrency 3, same gateway** | | | | |`,

@@ -78,12 +78,12 @@ export function baselineWorkflow(id: string, webhookPath: string) {
 }
 
 /** (a) Nano Banana, Generate; Concurrency from the webhook body. */
-export function oursWorkflow(id: string, webhookPath: string, credential: { id: string; name: string }) {
+export function oursWorkflow(id: string, webhookPath: string, credential: { id: string; name: string }, typeVersion = 1) {
 	return workflow(id, webhookPath, [
 		{
 			name: 'Nano Banana',
 			type: NODE_TYPE,
-			typeVersion: 1,
+			typeVersion,
 			parameters: {
 				provider: 'openAiCompatible',
 				operation: 'generate',

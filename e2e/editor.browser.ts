@@ -130,8 +130,8 @@ function shows(p: INodeProperties | { displayOptions?: INodeProperties['displayO
 }
 
 function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
-	// The editor adds new nodes at the node's default version (2).
-	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 2 };
+	// The editor adds new nodes at the node's default version (3).
+	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 3 };
 	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && shows(p, values)).map((p) => p.name);
 	return [...new Set(names)];
 }
@@ -139,7 +139,7 @@ function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', im
 /** The options the collection offers for these values, as their displayOptions say. */
 const optionNames = (provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] =>
 	((nodeProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[])
-		.filter((o) => shows(o, { provider, operation, imageSource, '@version': 2 }))
+		.filter((o) => shows(o, { provider, operation, imageSource, '@version': 3 }))
 		.map((o) => String(o.displayName))
 		.sort();
 

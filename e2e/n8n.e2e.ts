@@ -416,6 +416,7 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 	];
 	const poster = (i: number) => `Poster ${i}: a banana in the style of a travel poster`;
 	const batch = [0, 1, 2, 3].map(poster);
+	const autoBatch = Array.from({ length: 24 }, (_v, i) => poster(100 + i));
 
 	before(async () => {
 		n8n = await N8nInstance.create(host, { binaryMode: host.binaryModes[0] });
@@ -426,6 +427,10 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		n8n.importWorkflows([
 			...rows.map((row) => promptsWorkflow(row.id, [poster(9)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } })),
 			promptsWorkflow('retryBatchPause', batch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json', concurrency: 2 } }),
+			// Version 3 without the option: Concurrency Auto. Each `n8n execute` is a process of its
+			// own, so each run is a first execution on the credential (it starts at 4).
+			promptsWorkflow('autoOpen', autoBatch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }, 3),
+			promptsWorkflow('autoLimited', autoBatch, credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }, 3),
 			promptsWorkflow('crossOriginRedirect', [poster(8)], credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }),
 			webhookWorkflow('cancelDuringWait', 'nano-banana-cancel', credential, { model: 'nano-banana', options: { responseFormat: 'b64_json' } }, 'at once'),
 			promptsWorkflow('editFromLinks', [poster(7)], credential, {
@@ -503,6 +508,33 @@ describe(`waits and redirects inside ${label}: the fault suite's rows that depen
 		const inside = later.filter((r) => at(r) - t0 < 950);
 		assert.ok(inside.length <= 1, `${inside.length} requests started inside the 429's Retry-After; at most its slot partner may (${order})`);
 		assert.ok(later.length - inside.length >= 3, `the other items and the retry should start after the pause (${order})`);
+	});
+
+	test('Concurrency Auto (version 3) on an open gateway: 4 first, then doubling, every image in order', async () => {
+		resetWithSpy();
+		double.settings.latencyMs = 300;
+		const run = await n8n.execute('autoOpen');
+		assertRunSucceeded(run);
+		assert.deepEqual(nodeItems(run.result, 'Nano Banana').map((i) => i.json.prompt), autoBatch);
+		assert.equal(double.requests.length, 24);
+		const t = double.requests.map((r) => arrivals.get(r) ?? NaN).sort((a, b) => a - b);
+		// The fifth request waits for an answer to the first wave (300 ms), and later waves are larger.
+		assert.ok(t[4] - t[0] >= 250, `the fifth request came ${t[4] - t[0]} ms after the first; the first wave is 4`);
+		assert.ok(double.limit.peak >= 8, `at most ${double.limit.peak} in flight: Auto did not grow past its first wave`);
+	});
+
+	test('Concurrency Auto (version 3) against a gateway that takes 6 in flight: every image, 2 429s, never above 6', async () => {
+		resetWithSpy();
+		double.settings.latencyMs = 150;
+		double.settings.maxInFlight = 6;
+		double.settings.limitRetryAfter = 1;
+		const run = await n8n.execute('autoLimited');
+		assertRunSucceeded(run);
+		assert.deepEqual(nodeItems(run.result, 'Nano Banana').map((i) => i.json.prompt), autoBatch);
+		// 4, then 8 of which the gateway takes 6: two 429s, well under twice the limit, and 6 from then on.
+		assert.ok(double.limit.rejected >= 1 && double.limit.rejected < 2 * 6, `${double.limit.rejected} 429s`);
+		assert.equal(double.limit.peak, 6);
+		assert.equal(double.requests.length, 24 + double.limit.rejected);
 	});
 
 	test('Edit from image links: downloaded without the key, sent byte for byte, in order', async () => {

@@ -212,7 +212,7 @@ function nanoBanana(
 		id: `e0f1a2b3-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
 		name,
 		type: NODE_TYPE,
-		typeVersion: 2,
+		typeVersion: 3,
 		position: [x, 0],
 		credentials: { [credentialType]: { ...EXAMPLE_CREDENTIALS[credentialType] } },
 		...(notes ? { notes, notesInFlow: true } : {}),

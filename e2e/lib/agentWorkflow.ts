@@ -61,7 +61,7 @@ export function agentWorkflow(
 				id: uid(4),
 				name: 'Nano Banana',
 				type: `${NODE_TYPE}Tool`,
-				typeVersion: 1,
+				typeVersion: 3,
 				position: [360, 220],
 				// The author's part: provider, credential, model, operation. The prompt, the ratio and
 				// the links are the model's, through the $fromAI expressions the README gives.

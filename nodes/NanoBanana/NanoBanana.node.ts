@@ -15,8 +15,9 @@ export class NanoBanana implements INodeType {
 		group: ['transform'],
 		// Version 2: Google's and OpenRouter's default model is the current Nano Banana 2 model
 		// (version 1 nodes keep theirs; a retired model is sent as its replacement in both).
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 3: Concurrency Auto is the default (versions 1 and 2 keep their 3).
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: '={{ $parameter["operation"] === "edit" ? "Edit image" : "Generate image" }}: {{ $parameter["model"] }}',
 		description:
 			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, OpenRouter, or OpenAI-style image gateways",

@@ -7,8 +7,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runImageCall } from './imageCall';
+import type { ProviderId } from './route/providers';
+import { PROVIDERS } from './route/providers';
 import { readConcurrency, readSettings } from './settings/readSettings';
 import { GateClosedError, RequestGate } from './transport/requestGate';
+
+/** The route Auto learns per process: the node's provider and credential (its reference, not its fields). */
+function routeKey(ctx: IExecuteFunctions): string | undefined {
+	const provider = PROVIDERS[ctx.getNodeParameter('provider', 0) as ProviderId];
+	const ref = provider ? ctx.getNode().credentials?.[provider.credentialType] : undefined;
+	return provider && ref ? `${provider.credentialType}\u0000${ref.id ?? ref.name}` : undefined;
+}
 
 /** The item that stands for a failed one under "Continue On Fail". */
 function errorJson(error: unknown): IDataObject {
@@ -21,7 +30,9 @@ function errorJson(error: unknown): IDataObject {
 
 export async function runBatch(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const gate = new RequestGate(readConcurrency(ctx));
+	// Auto's ceiling: every request the batch can have in flight (items times the images each asks for).
+	const perItem = Number((ctx.getNodeParameter('options', 0, {}) as IDataObject).numberOfImages ?? 1) || 1;
+	const gate = RequestGate.forBatch(readConcurrency(ctx), items.length * perItem, routeKey(ctx));
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: unknown }> = [];
 
@@ -49,6 +60,7 @@ export async function runBatch(ctx: IExecuteFunctions): Promise<INodeExecutionDa
 		while (failures.length === 0 && next < items.length) await processItem(next++);
 	};
 	await Promise.all(Array.from({ length: Math.min(2 * gate.limit, items.length) }, worker));
+	gate.rememberLimit();
 
 	if (failures.length > 0) {
 		const { itemIndex, error } = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];

@@ -60,6 +60,8 @@ export interface RetryFacts {
 	 * the gateway billed nothing, and it does not count against Max Retries.
 	 */
 	free?: boolean;
+	/** A 429 on Concurrency Auto's probe of the gateway's limit: it does not pause the batch. */
+	probe?: boolean;
 }
 
 /** Kept beside the NodeApiError an attempt ends with; an error without an entry is never retried. */

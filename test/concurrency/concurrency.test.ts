@@ -33,13 +33,19 @@ afterAll(async () => {
 	await shutdownN8n();
 });
 
-async function run(count: number, options: IDataObject = {}, continueOnFail = false): Promise<RunResult> {
+async function run(count: number, options: IDataObject = {}, continueOnFail = false, typeVersion?: number, credentialId?: string): Promise<RunResult> {
 	return await runNanoBanana(double, smallGenerate(options), {
 		items: promptItems(count),
 		continueOnFail,
 		credential: { baseUrl: probe.baseUrlFor('openai') },
+		typeVersion,
+		credentialId,
 	});
 }
+
+/** Concurrency Auto learns per credential in the process: each test here has a credential of its own. */
+let autoCredentials = 0;
+const freshCredential = () => `cred-auto-${++autoCredentials}`;
 
 const promptOf = (r: RecordedRequest) => r.json?.prompt;
 
@@ -65,11 +71,76 @@ describe('requests in flight', () => {
 		expect(probe.peak).toBe(Math.min(c.concurrency, c.items));
 	});
 
-	test('without the option: 3 at once', async () => {
+	test.each([1, 2])('version %i without the option: 3 at once, as saved workflows had it', async (typeVersion) => {
 		double.settings.latencyMs = 250;
-		const result = await run(7);
+		const result = await run(7, {}, false, typeVersion);
 		expect(result.error).toBeUndefined();
 		expect(probe.peak).toBe(3);
+	});
+
+	test('version 3 without the option (Auto): 4 at first, more once a wave comes back clean, never more than the batch', async () => {
+		double.settings.latencyMs = 250;
+		const result = await run(24, {}, false, undefined, freshCredential());
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(24);
+		// Waves of 4, 8, then the 12 left: a fixed 3 would never pass 3.
+		expect(probe.peak).toBeGreaterThanOrEqual(8);
+		expect(probe.peak).toBeLessThanOrEqual(24);
+		// The first wave is 4: the fifth request starts only once one of them has been answered.
+		const posts = probe.requests.filter((r) => r.method === 'POST');
+		expect(posts.slice(0, 4).every((r) => r.openOnArrival <= 4)).toBe(true);
+		expect(posts[4].arrivedAt - posts[0].arrivedAt).toBeGreaterThanOrEqual(200);
+	});
+
+	test('version 3 (Auto) against a gateway that takes 6 in flight: every image, and fewer 429s than twice the limit', async () => {
+		double.settings.latencyMs = 150;
+		double.settings.maxInFlight = 6;
+		double.settings.limitRetryAfter = 0;
+		const result = await run(24, {}, false, undefined, freshCredential());
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(24);
+		// 4, then 8: the gateway takes 6 of them, and Auto stays at 6 from then on.
+		expect(double.limit.rejected).toBe(2);
+		expect(double.limit.peak).toBe(6);
+	});
+
+	test("version 3 (Auto): the 429 that answers the slow start's probe does not pause the batch for its Retry-After", async () => {
+		double.settings.latencyMs = 300;
+		double.settings.maxInFlight = 6;
+		double.settings.limitRetryAfter = 2;
+		const result = await run(24, {}, false, undefined, freshCredential());
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(24);
+		const posts = probe.requests.filter((r) => r.method === 'POST');
+		const first429 = posts.find((r) => r.status === 429);
+		expect(first429).toBeDefined();
+		// The six the gateway took are answered 300 ms later, and their slots go to the next items
+		// at once, well inside the 2 s the gateway asked the turned-away requests to wait.
+		const next = posts.filter((r) => r.arrivedAt > (first429 as { arrivedAt: number }).arrivedAt + 200 && r.status === 200);
+		expect(next.length).toBeGreaterThan(0);
+		expect(next[0].arrivedAt - (first429 as { arrivedAt: number }).arrivedAt).toBeLessThan(1000);
+		// The requests turned away waited what the gateway asked before they went again.
+		expect(double.limit.rejected).toBe(2);
+	});
+
+	test('version 3 (Auto): the next execution on the same credential starts where the last one ended', async () => {
+		double.settings.latencyMs = 200;
+		const credentialId = freshCredential();
+		await run(24, {}, false, undefined, credentialId);
+		probe.reset();
+		const second = await run(24, {}, false, undefined, credentialId);
+		expect(second.error).toBeUndefined();
+		// The first execution ended at 16 (4, 8, then the 12 left at 16): the second starts there,
+		// 16 at once, not 4, and grows on from it.
+		const posts = probe.requests.filter((r) => r.method === 'POST');
+		expect(posts[15].openOnArrival).toBe(16);
+		expect(posts[15].arrivedAt - posts[0].arrivedAt).toBeLessThan(150);
+		expect(probe.peak).toBeGreaterThanOrEqual(16);
+		// Another credential (another gateway, another account) starts at 4 again.
+		probe.reset();
+		await run(24, {}, false, undefined, freshCredential());
+		expect(probe.requests.filter((r) => r.method === 'POST').slice(0, 4).every((r) => r.openOnArrival <= 4)).toBe(true);
+		expect(probe.peak).toBeLessThan(24);
 	});
 
 	test('the cap is for the whole execution, also with several requests per item (gateway without n)', async () => {

@@ -16,15 +16,21 @@ import { readLinkHosts } from '../inputs/linkHosts';
 import { parseExtraFields, splitLinks, splitNames } from './fields';
 import type { ItemSettings, Operation } from './itemSettings';
 
+/** Versions 1 and 2: a fixed Concurrency, 3 unless set, at most 20. */
 export const DEFAULT_CONCURRENCY = 3;
 export const MAX_CONCURRENCY = 20;
+/** From version 3: 0 (and no value) is Auto; a fixed number may go up to 100. */
+export const MAX_FIXED_CONCURRENCY = 100;
 
-/** Requests in flight at once for the whole execution (read once, from the first item). */
-export function readConcurrency(ctx: IExecuteFunctions): number {
+/** Requests in flight at once for the whole execution (read once, from the first item): a number, or Auto. */
+export function readConcurrency(ctx: IExecuteFunctions): number | 'auto' {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
-		throw itemError(ctx, 0, `"Concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+	const auto = ctx.getNode().typeVersion >= 3;
+	const value = Number(options.concurrency ?? (auto ? 0 : DEFAULT_CONCURRENCY));
+	if (auto && value === 0) return 'auto';
+	const [min, max] = auto ? [0, MAX_FIXED_CONCURRENCY] : [1, MAX_CONCURRENCY];
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw itemError(ctx, 0, `"Concurrency" must be a whole number from ${min} to ${max}${auto ? ' (0 is Auto)' : ''}`);
 	}
 	return value;
 }

@@ -12,6 +12,11 @@
  *   what the gateway accepted at once.
  * - 4 x limit answers in a row without a 429 add one slot, up to the ceiling: a probe that draws
  *   a 429 pauses the batch for its Retry-After, so the limit found is kept a good while.
+ * - With a slow start (Concurrency "Auto"), the limit starts low and doubles each time a whole
+ *   wave (as many answers in a row as the limit) comes back without a 429, up to the ceiling.
+ *   Until the first 429 the gate is learning: that 429 answers our own probe, so it does not halve
+ *   the limit, it brings it to what the gateway took (the requests still in flight once the wave's
+ *   429s are back), and the rules above take over from there.
  */
 import { abortableWait, cancelledError } from './hostCompat';
 
@@ -23,6 +28,8 @@ export interface SlotTicket {
 	seq: number;
 	/** The limit when the slot was taken: a 429 at 1 is the gateway's own limit, not ours. */
 	limitAtSend: number;
+	/** Taken while the gate was still learning the gateway's limit (before its first 429). */
+	learning: boolean;
 }
 
 interface Waiter {
@@ -40,11 +47,26 @@ export class AdaptiveSlots {
 	private taken = 0;
 	private lastCut = 0;
 	private streak = 0;
+	/** Doubling per clean wave until the first 429 (a slow start). */
+	private growing: boolean;
+	/** No 429 yet since a slow start or a learned start: the limit is a probe of ours. */
+	private learning: boolean;
 	/** 429s seen, for tests and the README's figures. */
 	rateLimited = 0;
 
-	constructor(private top: number) {
-		this.current = top;
+	/**
+	 * `start`: begin at this limit, learning, and double per clean wave (a slow start) unless
+	 * `doubling` is false (a limit the gateway pushed back at before: grow one at a time from it);
+	 * without it, begin at the ceiling.
+	 */
+	constructor(
+		private top: number,
+		start?: number,
+		doubling = true,
+	) {
+		this.current = start === undefined ? top : Math.max(1, Math.min(start, top));
+		this.growing = start !== undefined && doubling && this.current < top;
+		this.learning = start !== undefined;
 	}
 
 	/** The limit the user set. */
@@ -95,7 +117,7 @@ export class AdaptiveSlots {
 			}
 			if (this.active < this.current) {
 				this.active++;
-				return { seq: ++this.taken, limitAtSend: this.current };
+				return { seq: ++this.taken, limitAtSend: this.current, learning: this.learning };
 			}
 			await this.queue(queued, signal, tag);
 			queued = true;
@@ -107,14 +129,24 @@ export class AdaptiveSlots {
 		this.active--;
 		if (outcome === 'ok') {
 			this.streak++;
-			if (this.current < this.top && this.streak >= 4 * this.current) {
+			if (this.growing && this.streak >= this.current) {
+				this.current = Math.min(this.top, 2 * this.current);
+				this.growing = this.current < this.top;
+				this.streak = 0;
+			} else if (!this.growing && this.current < this.top && this.streak >= 4 * this.current) {
 				this.current++;
 				this.streak = 0;
 			}
 		} else if (outcome === 'rateLimited') {
 			this.rateLimited++;
 			this.streak = 0;
-			if (ticket.seq > this.lastCut) {
+			this.growing = false;
+			if (ticket.learning && this.learning) {
+				// Our probe went past the gateway's limit: keep what it took, do not halve.
+				this.learning = false;
+				this.current = Math.max(1, Math.min(this.current, this.active));
+				this.lastCut = this.taken;
+			} else if (ticket.seq > this.lastCut) {
 				this.current = Math.max(1, Math.min(Math.floor(this.current / 2), this.active));
 				this.lastCut = this.taken;
 			} else {

@@ -22,6 +22,8 @@ interface GateState {
 	slots: AdaptiveSlots;
 	/** Items from this index on start no new request: the batch has failed there. */
 	stopFrom: number;
+	/** Concurrency Auto: the route whose learned limit this gate started from and keeps. */
+	route?: string;
 }
 
 /** Who waits in a queue: an item of one execution (the account's queue holds many executions). */
@@ -30,11 +32,35 @@ interface Tag {
 	itemIndex: number;
 }
 
+/** How a request was sent, for the judgement of its 429 (RequestGate.run). */
+export interface SentAs {
+	couldShrink: boolean;
+	probing: boolean;
+}
+
 /** The slots one request holds while it runs. */
 export interface GateTicket {
 	own: SlotTicket;
 	account?: SlotTicket;
 }
+
+/** Concurrency "Auto": where the slow start begins, and the most it ever sends at once. */
+export const AUTO_START = 4;
+export const AUTO_MAX = 100;
+
+/** What Auto learned of a route: the limit an execution ended at, and whether the gateway ever pushed back. */
+interface Learned {
+	limit: number;
+	/** A 429 set the limit: the next execution starts there and grows one at a time, not by doubling. */
+	pushedBack: boolean;
+}
+
+/**
+ * What Auto learned of each route in this process (by credential). The next execution on the route
+ * starts at the limit the last one ended at instead of at 4, so repeated executions against an open
+ * gateway do not pay the slow start again; a 429 lowers it, a small batch never does.
+ */
+const learned = new Map<string, Learned>();
 
 export class RequestGate {
 	private readonly state: GateState;
@@ -48,8 +74,33 @@ export class RequestGate {
 		readonly itemIndex = -1,
 		state?: GateState,
 		private readonly account?: AdaptiveSlots,
+		start?: Learned,
 	) {
-		this.state = state ?? { slots: new AdaptiveSlots(limit), stopFrom: Infinity };
+		this.state = state ?? { slots: new AdaptiveSlots(limit, start?.limit, !start?.pushedBack), stopFrom: Infinity };
+	}
+
+	/**
+	 * The execution's gate for its Concurrency: a fixed number, or "Auto": a slow start from
+	 * AUTO_START in flight, doubling per clean wave up to the batch's requests (at most AUTO_MAX).
+	 */
+	static forBatch(concurrency: number | 'auto', batchRequests: number, route?: string): RequestGate {
+		if (concurrency !== 'auto') return new RequestGate(concurrency);
+		const ceiling = Math.max(1, Math.min(AUTO_MAX, batchRequests));
+		const known = route ? learned.get(route) : undefined;
+		// A gateway that pushed back at 3 starts at 3; one never limited starts at 4 at least.
+		const start = known?.pushedBack ? known : { limit: Math.max(AUTO_START, known?.limit ?? 0), pushedBack: false };
+		const gate = new RequestGate(ceiling, -1, undefined, undefined, start);
+		gate.state.route = route;
+		return gate;
+	}
+
+	/** At the end of an Auto execution: keep the limit it reached for the route's next execution. */
+	rememberLimit(): void {
+		const { route, slots } = this.state;
+		if (!route) return;
+		const before = learned.get(route);
+		if (slots.rateLimited > 0) learned.set(route, { limit: slots.limit, pushedBack: true });
+		else learned.set(route, { limit: Math.max(before?.limit ?? 0, slots.limit), pushedBack: before?.pushedBack ?? false });
 	}
 
 	/** The Concurrency the user set (the most requests in flight the execution ever has). */
@@ -131,11 +182,20 @@ export class RequestGate {
 	}
 
 	/**
-	 * Run `task` as one request: waits for a slot and for any pause to end. When it fails,
-	 * `classify` says whether the gateway turned it away for its rate limit, told whether the limit
-	 * could still shrink then (such a 429 may be of our own making).
+	 * Whether this request was Auto's probe of the gateway's limit (sent before its first 429): a
+	 * 429 on it is the answer to that probe, which the shrink deals with; it does not pause the batch.
 	 */
-	async run<T>(task: () => Promise<T>, signal?: AbortSignal, classify?: (error: unknown, couldShrink: boolean) => SlotOutcome): Promise<T> {
+	probing(ticket: GateTicket): boolean {
+		return (ticket.account ?? ticket.own).learning;
+	}
+
+	/**
+	 * Run `task` as one request: waits for a slot and for any pause to end. When it fails,
+	 * `classify` says whether the gateway turned it away for its rate limit, told how the request
+	 * was sent: while the limit could still shrink (such a 429 may be of our own making), and
+	 * whether as Auto's probe.
+	 */
+	async run<T>(task: () => Promise<T>, signal?: AbortSignal, classify?: (error: unknown, sent: SentAs) => SlotOutcome): Promise<T> {
 		const ticket = await this.acquire(signal);
 		let outcome: SlotOutcome = 'failed';
 		try {
@@ -143,7 +203,7 @@ export class RequestGate {
 			outcome = 'ok';
 			return result;
 		} catch (error) {
-			outcome = classify?.(error, this.couldShrink(ticket)) ?? 'failed';
+			outcome = classify?.(error, { couldShrink: this.couldShrink(ticket), probing: this.probing(ticket) }) ?? 'failed';
 			// Passed on as it is: the task's own error (a NodeApiError), or n8n's cancellation.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			throw error;

@@ -60,13 +60,15 @@ export async function withRetries<T>(
 /**
  * One attempt through the gate: it takes a slot (the execution's, and the account's when the
  * credential caps it) and gives it back with what happened, so that a 429 shrinks the limit; a
- * 429 while the limit could still shrink is marked free for the retry loop.
+ * 429 while the limit could still shrink is marked free for the retry loop, and one on Auto's
+ * probe is marked so that it does not pause the batch.
  */
 export async function gated<T>(gate: RequestGate, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
-	return await gate.run(attempt, signal, (error, couldShrink) => {
+	return await gate.run(attempt, signal, (error, sent) => {
 		const facts = retryFactsOf(error);
 		if (facts?.status !== 429) return 'failed';
-		facts.free = couldShrink;
+		facts.free = sent.couldShrink;
+		facts.probe = sent.probing;
 		return 'rateLimited';
 	});
 }

@@ -22,14 +22,18 @@ export type AnswerCheck = (scope: CallScope, answer: GatewayAnswer) => void;
 
 type Attempt<T> = (signal: AbortSignal | undefined) => Promise<T>;
 
-/** Through the retry loop and the gate; a 429 pauses the whole batch for its delay. */
+/**
+ * Through the retry loop and the gate; a 429 pauses the whole batch for its delay, except one on
+ * Auto's probe: the gate has already brought the limit to what the gateway took, the request
+ * turned away waits its Retry-After, and the rest of the batch goes on at that limit.
+ */
 async function retried<T>(scope: CallScope, attempt: Attempt<T>): Promise<T> {
 	const { gate } = scope;
 	return await withRetries(
 		scope,
 		async (signal) => await gated(gate, signal, async () => await attempt(signal)),
 		(facts, delay) => {
-			if (facts.status === 429) gate.pause(delay);
+			if (facts.status === 429 && !facts.probe) gate.pause(delay);
 		},
 	);
 }

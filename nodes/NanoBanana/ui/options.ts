@@ -29,9 +29,22 @@ export const optionsCollection: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			default: 3,
+			displayOptions: { show: { '@version': [1, 2] } },
 			typeOptions: { minValue: 1, maxValue: 20 },
 			description:
 				'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			// Version 3: 0 is "Auto", the default of new nodes.
+			default: 0,
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }] } },
+			typeOptions: { minValue: 0, maxValue: 100 },
+			description:
+				'The most requests to the gateway at once across all input items; 0 is Auto: start at 4 and double while the gateway takes every request, up to the batch, and run what the gateway took after its first 429. Later executions on the same credential start where the last one ended. Output order stays the same.',
+			hint: '0 (Auto) suits most gateways. Set a number when your plan states its limit, or to hold one workflow below the others on the same key.',
 		},
 		{
 			displayName: 'Extra Request Fields (JSON)',
