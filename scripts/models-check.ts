@@ -26,10 +26,12 @@ interface Source {
 }
 
 async function listed(source: Source): Promise<string[]> {
-	const url = `${source.baseUrl}${source.provider.modelList.path}`;
+	const list = source.provider.modelList;
+	if (!list) throw new Error(`${source.provider.displayName} has no model list`);
+	const url = `${source.baseUrl}${list.path}`;
 	const answer = await fetch(url, { headers: source.headers });
 	if (!answer.ok) throw new Error(`${url} answered ${answer.status}: ${(await answer.text()).slice(0, 300)}`);
-	return modelIds(await answer.json(), { ...source.provider.modelList, imageOnly: true }).filter(source.keep);
+	return modelIds(await answer.json(), { ...list, imageOnly: true }).filter(source.keep);
 }
 
 /** Compare one provider's list with the catalogue; the presets and defaults the list lacks. */

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runBatch } from './batch';
+import { vertexAiConnectionTest } from './route/googleCloudTest';
 import { PROVIDERS, PROVIDER_IDS } from './route/providers';
 import { nodeProperties } from './ui/description';
 import { getModels } from './ui/modelPicker';
@@ -20,7 +21,7 @@ export class NanoBanana implements INodeType {
 		defaultVersion: 3,
 		subtitle: '={{ $parameter["operation"] === "edit" ? "Edit image" : "Generate image" }}: {{ $parameter["model"] }}',
 		description:
-			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, OpenRouter, or OpenAI-style image gateways",
+			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, Vertex AI, OpenRouter, or OpenAI-style image gateways",
 		defaults: {
 			name: 'Nano Banana',
 		},
@@ -33,12 +34,15 @@ export class NanoBanana implements INodeType {
 			name: PROVIDERS[id].credentialType,
 			required: true,
 			displayOptions: { show: { provider: [id] } },
+			// A credential that signs its own calls is tested by the node (a declarative test cannot sign).
+			...(PROVIDERS[id].credentialTest ? { testedBy: PROVIDERS[id].credentialTest } : {}),
 		})),
 		properties: nodeProperties,
 	};
 
 	methods = {
 		loadOptions: { getModels },
+		credentialTest: { vertexAiConnectionTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

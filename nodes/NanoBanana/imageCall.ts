@@ -113,15 +113,19 @@ async function sendItem(scope: CallScope, route: Route, inputs: InputImages): Pr
 /** The provider has no such model: say which, and name the image models the key can use when the list answers. */
 async function modelNotFound(scope: CallScope, route: Route, gone: { status: number; text: string }) {
 	const { s } = scope;
+	const modelList = s.provider.modelList;
 	let listed: string[] = [];
 	try {
-		const list = await requestWithRetries(scope, async () => ({ method: 'GET', url: `${route.connection.baseUrl}${s.provider.modelList.path}`, headers: { ...s.provider.headers }, authenticated: true }));
-		listed = modelIds(JSON.parse(list.body.toString('utf8')), s.provider.modelList);
+		if (modelList) {
+			const list = await requestWithRetries(scope, async () => ({ method: 'GET', url: `${route.connection.baseUrl}${modelList.path}`, headers: { ...s.provider.headers }, authenticated: true }));
+			listed = modelIds(JSON.parse(list.body.toString('utf8')), modelList);
+		}
 	} catch {
 		// No list: the error still names the model and where to look.
 	}
+	const where = modelList ? `${s.provider.displayName}'s model list (${modelList.path.split('?')[0]})` : `the models ${s.provider.displayName} serves to your project and location`;
 	const description = listed.length > 0
 		? `The image models this key can use: ${listed.slice(0, 30).join(', ')}. Pick one under "Model", or correct the ID.`
-		: `Check the ID against ${s.provider.displayName}'s model list (${s.provider.modelList.path.split('?')[0]}); the "Model" list shows the models the key can use.`;
+		: `Check the ID against ${where}; the "Model" list shows the models the node knows.`;
 	return gatewayError(scope, gone.status, `${s.provider.displayName} has no model "${s.model}": ${gone.text}`, description);
 }

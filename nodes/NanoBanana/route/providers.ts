@@ -16,7 +16,17 @@ import type { WireFormatId } from '../wireFormats/wireFormatId';
 
 export type { ModelList };
 
-export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible' | 'google' | 'openRouter';
+export type ProviderId = 'gptGe' | 'tuZi' | 'theTurbo' | 'openAiCompatible' | 'google' | 'openRouter' | 'vertexAi';
+
+/** What a Gemini route (the generateContent wire format) offers beyond the shared request. */
+export interface GeminiRoute {
+	/** Inputs too large to send inline go through the Files API first. */
+	filesApi: boolean;
+	/** `gs://` image links are sent as `fileData`, for the provider to read from Cloud Storage. */
+	storageLinks: boolean;
+	/** The output image's MIME type and JPEG quality (`imageConfig.imageOutputOptions`). */
+	outputOptions: boolean;
+}
 
 export interface Provider extends ModelNaming {
 	id: ProviderId;
@@ -33,7 +43,14 @@ export interface Provider extends ModelNaming {
 	defaultModel: string;
 	/** The default model from node version 2 on, where it differs. */
 	currentDefault?: string;
-	modelList: ModelList;
+	/** Its model list; none: the picker shows the catalogue's models only. */
+	modelList?: ModelList;
+	/** How its credential becomes a connection: an API key by n8n's `authenticate` (default), or Google Cloud's service account or Express key. */
+	connector?: 'googleCloud';
+	/** The generateContent route's own features. */
+	gemini?: GeminiRoute;
+	/** The node's method that tests the credential, for a credential that signs its own calls. */
+	credentialTest?: 'vertexAiConnectionTest';
 	/** Headers sent with every call (for example OpenRouter's attribution headers). */
 	headers?: Record<string, string>;
 	/** How the route spells a resolution, where it differs from Google's 512/1K/2K/4K. */
@@ -112,6 +129,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		defaultModel: 'gemini-2.5-flash-image',
 		catalogueNames: 'id',
 		currentDefault: CURRENT_DEFAULT,
+		gemini: { filesApi: true, storageLinks: false, outputOptions: false },
 	},
 	openRouter: {
 		id: 'openRouter',
@@ -126,6 +144,18 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		defaultModel: 'google/gemini-2.5-flash-image',
 		catalogueNames: 'openRouter',
 		currentDefault: recordById(CURRENT_DEFAULT)?.openRouter,
+	},
+	vertexAi: {
+		id: 'vertexAi',
+		displayName: 'Google Vertex AI',
+		credentialType: 'vertexAiImageApi',
+		wireFormat: 'geminiGenerateContent',
+		connector: 'googleCloud',
+		credentialTest: 'vertexAiConnectionTest',
+		// Vertex AI serves Google's model IDs; it came after version 1, so it starts at the current model.
+		defaultModel: CURRENT_DEFAULT,
+		catalogueNames: 'id',
+		gemini: { filesApi: false, storageLinks: true, outputOptions: true },
 	},
 };
 

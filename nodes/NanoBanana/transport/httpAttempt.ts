@@ -9,6 +9,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 
 import { providerMessage } from '../answers/gatewayAnswer';
+import { googleErrorHint } from '../answers/googleErrorInfo';
 import type { CallScope } from '../callScope';
 import { failedAttempt, gatewayError, statusHint, withSummary } from '../errors';
 import { RETRYABLE_STATUS, isCutOff, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
@@ -69,18 +70,23 @@ function networkFailure(scope: CallScope, error: unknown, url: string): NodeApiE
 
 /**
  * Out through n8n's helpers: the provider's own API with the connection's authentication (n8n's
- * credential, or the headers of the route's token source), anything else with the plain helper.
+ * credential, or the headers of the route's token source, `auth`: a 401 on those fetches new ones
+ * and sends once more), anything else with the plain helper.
  */
-async function send(scope: CallScope, request: ProviderRequest, options: IHttpRequestOptions, signal?: AbortSignal): Promise<unknown> {
+async function send(scope: CallScope, request: ProviderRequest, options: IHttpRequestOptions, auth: Record<string, string> | undefined, signal?: AbortSignal): Promise<unknown> {
 	const { ctx, connection } = scope;
 	if (!request.authenticated) {
 		// The plain helper is not tied to the execution by itself: stop the request on cancel.
 		return await ctx.helpers.httpRequest({ ...options, abortSignal: signal });
 	}
 	if (!connection) throw new Error('A call to the provider was made before its route was opened');
-	if (connection.authHeaders) {
-		const headers = { ...(options.headers as IDataObject), ...(await connection.authHeaders()) };
-		return await ctx.helpers.httpRequest({ ...options, headers, abortSignal: signal });
+	if (auth) {
+		const sent = async (extra: Record<string, string>) => (await ctx.helpers.httpRequest({ ...options, headers: { ...(options.headers as IDataObject), ...extra }, abortSignal: signal })) as { statusCode?: number };
+		const response = await sent(auth);
+		if (response.statusCode !== 401 || !connection.reauthorize || !connection.authHeaders) return response;
+		// The token lapsed or was revoked: once more with a new one (one fetch for every call that saw it).
+		connection.reauthorize(auth);
+		return await sent(await connection.authHeaders(scope));
 	}
 	return await ctx.helpers.httpRequestWithAuthentication.call(ctx, connection.credentialType, options);
 }
@@ -107,9 +113,11 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
 
+	// A token source's headers, before the request: its own failures are errors of their own (a refused key).
+	const auth = request.authenticated && scope.connection?.authHeaders ? await scope.connection.authHeaders(scope) : undefined;
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
-		response = (await send(scope, request, options, signal)) as typeof response;
+		response = (await send(scope, request, options, auth, signal)) as typeof response;
 	} catch (error) {
 		throw networkFailure(scope, error, request.url);
 	}
@@ -119,7 +127,7 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 	if (status >= 400) {
 		const message = providerMessage(raw) ?? `HTTP ${status}`;
 		throw failedAttempt(
-			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, statusHint(status)),
+			gatewayError(scope, status, `${s.provider.displayName} answered ${status}: ${withSummary(message)}`, googleErrorHint(raw) ?? statusHint(status)),
 			RETRYABLE_STATUS.has(status),
 			parseRetryAfter(response.headers?.['retry-after']) ?? scope.retryDelayIn?.(raw),
 			status,

@@ -14,14 +14,16 @@ import { PROVIDERS, PROVIDER_IDS } from '../route/providers';
 
 /** The image models the provider's list reports for this credential, beyond those already listed. */
 async function reportedModels(ctx: ILoadOptionsFunctions, provider: Provider, known: Set<string>): Promise<INodePropertyOptions[]> {
+	const modelList = provider.modelList;
+	if (!modelList) return [];
 	const connection = await pickerConnection(ctx, provider);
 	const answer: unknown = await ctx.helpers.httpRequestWithAuthentication.call(ctx, connection.credentialType, {
 		method: 'GET',
-		url: `${connection.baseUrl}${provider.modelList.path}`,
+		url: `${connection.baseUrl}${modelList.path}`,
 		json: true,
 		timeout: 15000,
 	});
-	return modelIds(answer, provider.modelList)
+	return modelIds(answer, modelList)
 		.filter((id) => !known.has(id))
 		.sort()
 		.map((id) => {
