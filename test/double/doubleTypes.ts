@@ -4,11 +4,12 @@
  */
 import { EXTRA_RATIOS, GEMINI_RATIOS } from './doubleKit';
 import type { GeminiRoute } from './geminiRoute';
+import type { VertexRoute } from './vertexRoute';
 import type { ChatAnswerShape } from './chatRoute';
 
 export type Dialect = 'gptGe' | 'tuZi' | 'theTurbo' | 'openai';
 /** A route of the double: the four image gateways, Google's Gemini API, OpenRouter. */
-export type Prefix = Dialect | 'google' | 'openRouter';
+export type Prefix = Dialect | 'google' | 'openRouter' | 'vertex';
 
 export interface RecordedFile {
 	field: string;
@@ -70,6 +71,8 @@ export interface ProviderDouble {
 	baseUrlFor(d: Prefix): string; // `${url}/${d}`
 	/** Google's Gemini API route: the files uploaded through its Files API, and its settings. */
 	gemini: GeminiRoute;
+	/** Vertex AI: its token endpoint, service account key, settings and counts (vertexRoute.ts). */
+	vertex: VertexRoute;
 	apiKey: string; // the Bearer key it accepts
 	requests: RecordedRequest[]; // every API request (not file downloads)
 	/** Under `settings.maxInFlight`: 429s sent, the most requests accepted at once, and now. */
@@ -90,7 +93,7 @@ export interface ProviderDouble {
 export const DEFAULT_API_KEY = 'test-key-do-not-leak-1234567890';
 
 export const DIALECTS: readonly Dialect[] = ['gptGe', 'tuZi', 'theTurbo', 'openai'];
-export const PREFIXES: readonly Prefix[] = [...DIALECTS, 'google', 'openRouter'];
+export const PREFIXES: readonly Prefix[] = [...DIALECTS, 'google', 'openRouter', 'vertex'];
 
 /** The model ids each gateway's documents name (what GET /v1/models lists). */
 export const MODELS: Readonly<Record<Dialect, readonly string[]>> = {

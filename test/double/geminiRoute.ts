@@ -65,6 +65,16 @@ const GENERATION_CONFIG = new Set([
 	'temperature', 'topP', 'top_p', 'topK', 'top_k', 'candidateCount', 'candidate_count', 'seed', 'maxOutputTokens', 'max_output_tokens', 'thinkingConfig', 'thinking_config',
 ]);
 const IMAGE_CONFIG = new Set(['aspectRatio', 'aspect_ratio', 'imageSize', 'image_size']);
+/** Vertex AI's image fields on top (`imageOutputOptions`, person generation): the Gemini API refuses them. */
+const VERTEX_IMAGE_CONFIG = new Set([...IMAGE_CONFIG, 'imageOutputOptions', 'image_output_options', 'personGeneration', 'prominentPeople']);
+
+/** What Vertex AI's generateContent takes beyond the Gemini API's: its image fields, and `gs://` files. */
+export interface VertexExtras {
+	/** Cloud Storage as the project sees it: `gs://bucket/name` to its bytes. */
+	storage: Map<string, { bytes: Buffer; mimeType: string }>;
+	/** The 404 for a model it does not serve, in Vertex AI's words. */
+	notFound: (model: string) => HttpError;
+}
 const MEDIA_RESOLUTIONS = new Set(['MEDIA_RESOLUTION_UNSPECIFIED', 'MEDIA_RESOLUTION_LOW', 'MEDIA_RESOLUTION_MEDIUM', 'MEDIA_RESOLUTION_HIGH']);
 const INPUT_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
@@ -103,7 +113,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 		}
 	};
 
-	const inputImage = (part: Record<string, unknown>, where: string): { width: number; height: number } => {
+	const inputImage = (part: Record<string, unknown>, where: string, vertex?: VertexExtras): { width: number; height: number } => {
 		const inline = either(part, 'inlineData', 'inline_data');
 		if (isObject(inline)) {
 			const mimeType = either(inline, 'mimeType', 'mime_type');
@@ -116,15 +126,23 @@ export function createGeminiRoute(ctx: RouteContext) {
 		}
 		const fileData = either(part, 'fileData', 'file_data') as Record<string, unknown>;
 		const uri = either(fileData, 'fileUri', 'file_uri');
+		if (vertex && typeof uri === 'string' && uri.startsWith('gs://')) {
+			const object = vertex.storage.get(uri);
+			const mimeType = either(fileData, 'mimeType', 'mime_type');
+			if (!object) throw googleError(400, 'INVALID_ARGUMENT', `Unable to read ${uri}: the object does not exist or the service account cannot read it.`);
+			if (mimeType !== object.mimeType) throw invalid(`${where}.fileData.mimeType ${JSON.stringify(mimeType)} does not match ${uri} (${object.mimeType}).`);
+			return readImageSize(object.bytes) as { width: number; height: number };
+		}
 		const file = [...files.values()].find((f) => f.uri === uri);
 		if (!file) throw googleError(403, 'PERMISSION_DENIED', `You do not have permission to access the File ${String(uri)} or it may not exist.`);
 		if (file.processingPolls > 0) throw invalid(`The File ${file.name} is not in an ACTIVE state and usage is not allowed.`);
 		return readImageSize(file.bytes) as { width: number; height: number };
 	};
 
-	const generate = (model: string, req: GeminiRequest): Answer => {
+	const generate = (model: string, req: GeminiRequest, vertex?: VertexExtras): Answer => {
 		const facts = GOOGLE_MODELS[model];
 		if (!facts || settings.retired.includes(model)) {
+			if (vertex) throw vertex.notFound(model);
 			throw googleError(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
 		}
 		if (req.raw.length > GEMINI_PAYLOAD_LIMIT) throw invalid(`Request payload size exceeds the limit: ${GEMINI_PAYLOAD_LIMIT} bytes.`);
@@ -150,7 +168,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 				if (kinds[0] === 'text') {
 					if (typeof part.text !== 'string') throw invalid(`${where}.text: must be a string`);
 					prompt += part.text;
-				} else inputs.push(inputImage(part, where));
+				} else inputs.push(inputImage(part, where, vertex));
 			});
 		});
 
@@ -163,7 +181,14 @@ export function createGeminiRoute(ctx: RouteContext) {
 		if (media !== undefined && !MEDIA_RESOLUTIONS.has(String(media))) throw invalid(`generation_config.media_resolution: invalid value ${JSON.stringify(media)}`);
 		const imageConfig = either(config, 'imageConfig', 'image_config') ?? {};
 		if (!isObject(imageConfig)) throw invalid('generation_config.image_config: must be an object');
-		unknownFields(imageConfig, IMAGE_CONFIG, 'generation_config.image_config');
+		unknownFields(imageConfig, vertex ? VERTEX_IMAGE_CONFIG : IMAGE_CONFIG, 'generation_config.image_config');
+		const outputOptions = either(imageConfig, 'imageOutputOptions', 'image_output_options') ?? {};
+		if (!isObject(outputOptions)) throw invalid('generation_config.image_config.image_output_options: must be an object');
+		unknownFields(outputOptions, new Set(['mimeType', 'mime_type', 'compressionQuality', 'compression_quality']), 'generation_config.image_config.image_output_options');
+		const outputType = either(outputOptions, 'mimeType', 'mime_type');
+		if (outputType !== undefined && outputType !== 'image/png' && outputType !== 'image/jpeg') throw invalid(`image_output_options.mime_type: unsupported ${JSON.stringify(outputType)}`);
+		const quality = either(outputOptions, 'compressionQuality', 'compression_quality');
+		if (quality !== undefined && (!Number.isInteger(quality) || Number(quality) < 0 || Number(quality) > 100)) throw invalid('image_output_options.compression_quality: must be an integer from 0 to 100');
 		const ratio = either(imageConfig, 'aspectRatio', 'aspect_ratio');
 		const ratios = Object.keys(GEMINI_RATIOS).filter((r) => facts.longRatios || !EXTRA_RATIOS.includes(r));
 		if (ratio !== undefined && !ratios.includes(String(ratio))) throw invalid(`Unsupported aspect ratio ${JSON.stringify(ratio)} for ${model}. Supported: ${ratios.join(', ')}.`);
@@ -182,8 +207,9 @@ export function createGeminiRoute(ctx: RouteContext) {
 			const chosen = ratio !== undefined ? String(ratio) : first ? nearestOf(first.width, first.height, ratios) : '1:1';
 			const scale = size === '512' ? 0.5 : size === '2K' ? 2 : size === '4K' ? 4 : 1;
 			const [w, h] = GEMINI_RATIOS[chosen].map((v) => Math.round(v * scale));
-			const mimeType = ctx.imageFormat === 'png' ? 'image/png' : 'image/jpeg';
-			const encode = ctx.imageFormat === 'png' ? encodePng : encodeJpeg;
+			const png = outputType === undefined ? ctx.imageFormat === 'png' : outputType === 'image/png';
+			const mimeType = png ? 'image/png' : 'image/jpeg';
+			const encode = png ? encodePng : encodeJpeg;
 			if (facts.thinks) {
 				parts.push({ text: 'Planning the composition.', thought: true });
 				parts.push({ inlineData: { mimeType, data: encode(64, 64, nextSeed()).toString('base64') }, thought: true });
@@ -247,6 +273,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 	return {
 		files,
 		settings,
+		generate,
 		reset(): void {
 			files.clear();
 			uploads.clear();

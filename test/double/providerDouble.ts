@@ -69,6 +69,7 @@ import { HttpError, headerValue, jsonAnswer } from './doubleKit';
 import type { Prefix, ProviderDouble, RecordedRequest, ScriptedResponse, DoubleSettings, StoredFile } from './doubleTypes';
 import { DEFAULT_API_KEY, MODELS, PREFIXES } from './doubleTypes';
 import { createGeminiRoute } from './geminiRoute';
+import { createVertexRoute } from './vertexRoute';
 import { contentTypeFor, createImagesRoute } from './imagesRoute';
 import type { ParsedBody } from './multipart';
 import { parseMultipart, readBody } from './multipart';
@@ -165,6 +166,7 @@ export function startProviderDouble(
 		},
 	};
 	const gemini = createGeminiRoute(routeContext);
+	const vertex = createVertexRoute(routeContext, gemini);
 	const chat = createChatRoute(routeContext, {
 		get chatAnswer() {
 			return double.settings.chatAnswer;
@@ -178,9 +180,9 @@ export function startProviderDouble(
 		);
 		const dialect = record.dialect;
 		if (!dialect) throw notFound;
-		if (dialect === 'google') {
+		if (dialect === 'google' || dialect === 'vertex') {
 			const { method, path, headers, json } = record;
-			return gemini.handle({ method, path, query: new URLSearchParams(record.query), headers, raw, json });
+			return (dialect === 'google' ? gemini : vertex).handle({ method, path, query: new URLSearchParams(record.query), headers, raw, json });
 		}
 		const isModels = record.method === 'GET' && record.path === '/v1/models';
 		const isChat = record.method === 'POST' && record.path === '/v1/chat/completions';
@@ -423,6 +425,7 @@ export function startProviderDouble(
 
 	double.baseUrlFor = (d: Prefix): string => `${double.url}/${d}`;
 	double.gemini = gemini;
+	double.vertex = vertex;
 	double.enqueue = (...responses: ScriptedResponse[]): void => {
 		queue.push(...responses);
 	};
@@ -436,6 +439,7 @@ export function startProviderDouble(
 		fileFaults.clear();
 		redirects.clear();
 		gemini.reset();
+		vertex.reset();
 		Object.assign(double.settings, defaultSettings());
 	};
 	double.close = async (): Promise<void> => {

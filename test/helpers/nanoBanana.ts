@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 
 import { GoogleGeminiImageApi } from '../../credentials/GoogleGeminiImageApi.credentials';
 import { GptGeApi } from '../../credentials/GptGeApi.credentials';
+import { VertexAiImageApi } from '../../credentials/VertexAiImageApi.credentials';
 import { OpenRouterImageApi } from '../../credentials/OpenRouterImageApi.credentials';
 import { OpenAiCompatibleImageApi } from '../../credentials/OpenAiCompatibleImageApi.credentials';
 import { TheTurboApi } from '../../credentials/TheTurboApi.credentials';
@@ -28,6 +29,7 @@ export const PROVIDER_DIALECT: Record<ProviderId, Prefix> = {
 	openAiCompatible: 'openai',
 	google: 'google',
 	openRouter: 'openRouter',
+	vertexAi: 'vertex',
 };
 
 export const credentialTypes = [
@@ -37,6 +39,7 @@ export const credentialTypes = [
 	new OpenAiCompatibleImageApi(),
 	new GoogleGeminiImageApi(),
 	new OpenRouterImageApi(),
+	new VertexAiImageApi(),
 ];
 
 export interface RunNanoOptions {
@@ -63,6 +66,8 @@ export function doubleCredentials(double: ProviderDouble, override: ICredentialD
 				apiKey: double.apiKey,
 				baseUrl: double.baseUrlFor(PROVIDER_DIALECT[provider]),
 				...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}),
+				// Vertex AI with the double's service account key (its token_uri is the double's).
+				...(provider === 'vertexAi' ? { authentication: 'serviceAccount', serviceAccountKey: double.vertex.serviceAccountKey(), location: 'global' } : {}),
 				...override,
 			},
 		},

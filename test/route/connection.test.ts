@@ -6,34 +6,41 @@ import { BASE_URL_EXPRESSION, normalizeBaseUrl } from '../../nodes/NanoBanana/ro
 import { connectionOf } from '../../nodes/NanoBanana/route/connection';
 import { PROVIDERS } from '../../nodes/NanoBanana/route/providers';
 
+/** A connection, or the test fails on the credential's problem. */
+function open(...args: Parameters<typeof connectionOf>) {
+	const c = connectionOf(...args);
+	if ('hint' in c) throw new Error(c.message);
+	return c;
+}
+
 describe('connectionOf', () => {
 	const base = { apiKey: 'sk-secret-1234', baseUrl: 'https://gw.example/v1/', maxConcurrency: 0 };
 
 	test('a seed gateway: base URL without /v1, the key as the secret to scrub, its own dialect, no account cap', () => {
-		const c = connectionOf(PROVIDERS.gptGe, base);
+		const c = open(PROVIDERS.gptGe, base);
 		expect(c).toMatchObject({ baseUrl: 'https://gw.example', credentialType: 'gptGeApi', secrets: ['sk-secret-1234'], format: 'openAiImages', account: undefined });
 		expect(c.dialect.id).toBe('gptGe');
 	});
 
 	test('a generic gateway: endpoint and dialect are the credential\'s', () => {
-		expect(connectionOf(PROVIDERS.openAiCompatible, { ...base, endpoint: 'chatCompletions' }).format).toBe('chatCompletions');
-		expect(connectionOf(PROVIDERS.openAiCompatible, { ...base, dialect: 'theTurbo' }).dialect.id).toBe('theTurbo');
+		expect(open(PROVIDERS.openAiCompatible, { ...base, endpoint: 'chatCompletions' }).format).toBe('chatCompletions');
+		expect(open(PROVIDERS.openAiCompatible, { ...base, dialect: 'theTurbo' }).dialect.id).toBe('theTurbo');
 		// A provider with a wire format of its own keeps it whatever the credential holds.
-		expect(connectionOf(PROVIDERS.google, { ...base, endpoint: 'chatCompletions' }).format).toBe('geminiGenerateContent');
+		expect(open(PROVIDERS.google, { ...base, endpoint: 'chatCompletions' }).format).toBe('geminiGenerateContent');
 	});
 
 	test('the account: one per credential and key, with the cap', () => {
 		const ref = { id: 'c1', name: 'Shop' };
-		const a = connectionOf(PROVIDERS.tuZi, { ...base, maxConcurrency: 4 }, ref);
-		const sameKey = connectionOf(PROVIDERS.tuZi, { ...base, maxConcurrency: 6 }, ref);
-		const otherKey = connectionOf(PROVIDERS.tuZi, { ...base, apiKey: 'sk-other-5678', maxConcurrency: 4 }, ref);
-		const otherCredential = connectionOf(PROVIDERS.tuZi, { ...base, maxConcurrency: 4 }, { id: 'c2', name: 'Shop' });
+		const a = open(PROVIDERS.tuZi, { ...base, maxConcurrency: 4 }, ref);
+		const sameKey = open(PROVIDERS.tuZi, { ...base, maxConcurrency: 6 }, ref);
+		const otherKey = open(PROVIDERS.tuZi, { ...base, apiKey: 'sk-other-5678', maxConcurrency: 4 }, ref);
+		const otherCredential = open(PROVIDERS.tuZi, { ...base, maxConcurrency: 4 }, { id: 'c2', name: 'Shop' });
 		expect(a.account?.cap).toBe(4);
 		expect(sameKey.account?.key).toBe(a.account?.key);
 		expect(otherKey.account?.key).not.toBe(a.account?.key);
 		expect(otherCredential.account?.key).not.toBe(a.account?.key);
 		expect(a.account?.key).not.toContain('sk-secret-1234');
-		expect(connectionOf(PROVIDERS.tuZi, { ...base, maxConcurrency: 500 }).cap).toBe('invalid');
+		expect(open(PROVIDERS.tuZi, { ...base, maxConcurrency: 500 }).cap).toBe('invalid');
 	});
 });
 

@@ -63,8 +63,35 @@ async function downloadLink(scope: CallScope, url: URL, field: LinkField): Promi
 	}
 }
 
+/** Cloud Storage image types by extension: Vertex AI reads the object itself, so its name says its type. */
+const STORAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** A `gs://` link, for a provider that reads Cloud Storage itself: passed on, never downloaded. */
+function storageLink(scope: CallScope, link: string, field: LinkField, position: number): FilePart {
+	const { ctx, s } = scope;
+	if (!s.provider.gemini?.storageLinks) {
+		throw itemError(ctx, s.itemIndex, `"${field}": ${link.slice(0, 200)} is a Cloud Storage link, which ${s.provider.displayName} cannot read`, 'gs:// links work with Google Vertex AI only. Give an http or https link here.');
+	}
+	const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,221})\/(.+)$/.exec(link);
+	const extension = match ? /\.([A-Za-z0-9]+)$/.exec(match[2])?.[1]?.toLowerCase() : undefined;
+	const contentType = extension ? STORAGE_TYPES[extension] : undefined;
+	if (!match || !contentType) {
+		throw itemError(ctx, s.itemIndex, `"${field}": ${link.slice(0, 200)} is not a gs:// link to a PNG, JPEG or WebP object`, 'Give gs://bucket/path/name.png (or .jpg, .jpeg, .webp): the node sends it as it is, so the name must say the image type.');
+	}
+	const name = match[2].split('/').pop() ?? `image-${position + 1}.${extension}`;
+	return {
+		property: link,
+		filename: name,
+		contentType,
+		size: 0,
+		storageUri: link,
+		open: async () => await Promise.reject(new Error('A Cloud Storage link is read by the provider, not the node')),
+	};
+}
+
 export async function readLinkedImage(scope: CallScope, link: string, field: LinkField, position: number): Promise<FilePart> {
 	const { ctx, s } = scope;
+	if (/^gs:\/\//i.test(link)) return storageLink(scope, link, field, position);
 	const url = checkedLink(scope, link, field);
 	const bytes = await downloadLink(scope, url, field);
 	const info = readImageInfo(bytes);

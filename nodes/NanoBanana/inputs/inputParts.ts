@@ -18,6 +18,8 @@ export interface FilePart {
 	width?: number;
 	height?: number;
 	open: () => Promise<Buffer | Readable>;
+	/** A `gs://` link the provider reads itself (Vertex AI): nothing to open, sent as a file reference. */
+	storageUri?: string;
 }
 
 /** The edit's inputs, in the order the user named them. */

@@ -21,6 +21,8 @@ const CAPABILITIES = {
 	mask: (p: Provider) => formatsOf(p).includes('openAiImages') && dialectsOf(p).some((d) => DIALECTS[d].maskField !== undefined),
 	/** The answer format (`url` or `b64_json`): asked for on the OpenAI Images format (a dialect without it says so in a warning). */
 	responseFormat: (p: Provider) => formatsOf(p).includes('openAiImages'),
+	/** The output image's MIME type and JPEG quality: Vertex AI's `imageOutputOptions`. */
+	outputOptions: (p: Provider) => p.gemini?.outputOptions === true,
 } satisfies Record<string, (p: Provider) => boolean>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -36,6 +36,10 @@ export interface ItemSettings {
 	numberOfImages: number;
 	responseFormat?: 'url' | 'b64_json';
 	mediaResolution?: string;
+	/** The output image's MIME type, on routes that take it (Vertex AI); undefined: the model's own. */
+	outputMimeType?: string;
+	/** JPEG output's quality, 0 to 100: only with `outputMimeType` JPEG and only when set. */
+	jpegQuality?: number;
 	outputProperty: string;
 	extraFields: IDataObject;
 	/** Milliseconds to wait for one gateway answer. */

@@ -83,7 +83,7 @@ function wholeNumber(ctx: IExecuteFunctions, itemIndex: number, value: unknown, 
 	return n;
 }
 
-type OptionKeys = 'numberOfImages' | 'outputProperty' | 'responseFormat' | 'mediaResolution' | 'includeText' | 'extraFields' | 'maxRetries' | 'onTextAnswer';
+type OptionKeys = 'numberOfImages' | 'outputProperty' | 'responseFormat' | 'mediaResolution' | 'includeText' | 'extraFields' | 'maxRetries' | 'onTextAnswer' | 'outputMimeType' | 'jpegQuality';
 
 function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Part<OptionKeys> {
 	const outputProperty = String(options.outputProperty ?? 'data').trim();
@@ -92,7 +92,14 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataOb
 	}
 	const responseFormat = (options.responseFormat ?? 'auto') as string;
 	const mediaResolution = (options.mediaResolution ?? 'auto') as string;
+	const outputMimeType = String(options.outputMimeType ?? 'auto');
+	if (outputMimeType !== 'auto' && outputMimeType !== 'image/png' && outputMimeType !== 'image/jpeg') {
+		throw itemError(ctx, itemIndex, `"Output Format" must be Auto, PNG or JPEG, not "${outputMimeType}"`);
+	}
+	const jpeg = outputMimeType === 'image/jpeg';
 	return {
+		outputMimeType: outputMimeType === 'auto' ? undefined : outputMimeType,
+		jpegQuality: jpeg && options.jpegQuality !== undefined ? wholeNumber(ctx, itemIndex, options.jpegQuality, 'JPEG Quality', 0, 100) : undefined,
 		numberOfImages: wholeNumber(ctx, itemIndex, options.numberOfImages ?? 1, 'Number of Images', 1, 10),
 		outputProperty,
 		responseFormat: responseFormat === 'auto' ? undefined : (responseFormat as 'url' | 'b64_json'),

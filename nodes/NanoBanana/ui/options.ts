@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { providersWithout } from '../route/capabilities';
+import { providersWith, providersWithout } from '../route/capabilities';
 
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
@@ -76,6 +76,15 @@ export const optionsCollection: INodeProperties = {
 			],
 		},
 		{
+			displayName: 'JPEG Quality',
+			name: 'jpegQuality',
+			type: 'number',
+			default: 75,
+			typeOptions: { minValue: 0, maxValue: 100 },
+			displayOptions: { show: { '/provider': providersWith('outputOptions') } },
+			description: 'How much a JPEG output is compressed, from 0 (smallest) to 100 (best). Used only with Output Format JPEG.',
+		},
+		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
@@ -111,6 +120,19 @@ export const optionsCollection: INodeProperties = {
 			type: 'string',
 			default: 'data',
 			description: 'Name of the binary property each output image is written to',
+		},
+		{
+			displayName: 'Output Format',
+			name: 'outputMimeType',
+			type: 'options',
+			default: 'auto',
+			displayOptions: { show: { '/provider': providersWith('outputOptions') } },
+			description: 'The file type the model makes (Vertex AI). Auto: the model\'s own, PNG.',
+			options: [
+				{ name: 'Auto', value: 'auto' },
+				{ name: 'JPEG', value: 'image/jpeg' },
+				{ name: 'PNG', value: 'image/png' },
+			],
 		},
 		{
 			displayName: 'Response Format',

@@ -4,10 +4,14 @@
  * `inlineData` parts (base64 built straight into the body) or, past the inline request limit,
  * `fileData` parts uploaded through the Files API first. One image per call.
  * The model is a resource name, as Google's own client sends it: `models/{id}` (an ID typed with
- * its `models/` prefix, or a `tunedModels/` one, goes as it is). Answers: geminiAnswer.ts.
+ * its `models/` prefix, or a `tunedModels/` one, goes as it is). Vertex AI speaks the same format at
+ * the address its connection gives (`projects/{p}/locations/{l}/publishers/google/models/{id}`),
+ * with `gs://` links as fileData, its output options, and no Files API. Answers: geminiAnswer.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { itemError } from '../errors';
+import type { FilePart } from '../inputs/inputParts';
 import { catalogueCost } from '../models/cost';
 import { readGeminiAnswer } from './geminiAnswer';
 import { uploadToFilesApi } from './geminiFiles';
@@ -26,38 +30,72 @@ export function modelResource(model: string): string {
 	return named ? `${named[1]}/${encodeURIComponent(named[2])}` : `models/${encodeURIComponent(model)}`;
 }
 
+/**
+ * The inputs that go as files rather than inline: Cloud Storage links as they are (Vertex AI reads
+ * them), and past the inline limit the largest inputs through the Files API until the rest fits.
+ * A route without a Files API says how large it can take instead.
+ */
+async function fileParts(plan: CallPlan): Promise<Map<FilePart, { mimeType: string; fileUri: string }>> {
+	const { scope, provider, inputs } = plan;
+	const files = new Map<FilePart, { mimeType: string; fileUri: string }>();
+	for (const part of inputs.images) if (part.storageUri) files.set(part, { mimeType: part.contentType, fileUri: part.storageUri });
+	const promptBytes = Buffer.byteLength(scope.s.prompt);
+	let inline = inputs.images.filter((p) => !files.has(p));
+	for (const part of [...inline].sort((a, b) => b.size - a.size)) {
+		if (base64Size(inline) + promptBytes <= INLINE_REQUEST_LIMIT) break;
+		if (provider.gemini?.filesApi === false) {
+			throw itemError(
+				scope.ctx,
+				scope.s.itemIndex,
+				`The input images are too large for ${provider.displayName}: ${Math.ceil((base64Size(inline) + promptBytes) / 1024 / 1024)} MB in one request, where it takes about 20 MB inline`,
+				`${provider.displayName} has no Files API. Put the large images in Cloud Storage and give their gs:// links under Image URLs (Image Source: Image URLs), or send smaller images.`,
+			);
+		}
+		files.set(part, await uploadToFilesApi(plan, part));
+		inline = inline.filter((p) => p !== part);
+	}
+	return files;
+}
+
+/** Vertex AI's output options (`imageConfig.imageOutputOptions`), on routes that take them. */
+function outputOptions(plan: CallPlan): IDataObject | undefined {
+	const { s } = plan.scope;
+	if (!s.outputMimeType || !plan.provider.gemini?.outputOptions) return undefined;
+	return s.jpegQuality === undefined ? { mimeType: s.outputMimeType } : { mimeType: s.outputMimeType, compressionQuality: s.jpegQuality };
+}
+
+/** The model's method: where the connection puts it (a Vertex AI project), else the Gemini API's `v1beta/models/{id}`. */
+function modelUrl(plan: CallPlan, method: string): string {
+	const model = plan.scope.s.model;
+	return plan.scope.connection?.modelUrl?.(model, method) ?? `${plan.baseUrl}/v1beta/${modelResource(model)}:${method}`;
+}
+
 async function build(plan: CallPlan): Promise<WireCall> {
 	const { scope, provider, baseUrl, inputs } = plan;
 	const { s } = scope;
 	const config = geminiImageConfig(plan, {}, { mediaResolution: true });
 	const warnings = [...config.warnings];
 
-	// Inputs over the inline limit go through the Files API, largest first, until the rest fits.
 	const slots = imageSlots();
-	const promptBytes = Buffer.byteLength(s.prompt);
-	let inline = [...inputs.images];
-	const uploaded = new Map<(typeof inline)[number], { mimeType: string; fileUri: string }>();
-	for (const part of [...inputs.images].sort((a, b) => b.size - a.size)) {
-		if (base64Size(inline) + promptBytes <= INLINE_REQUEST_LIMIT) break;
-		uploaded.set(part, await uploadToFilesApi(plan, part));
-		inline = inline.filter((p) => p !== part);
-	}
+	const files = await fileParts(plan);
 	const parts: IDataObject[] = [{ text: s.prompt }];
 	for (const part of inputs.images) {
-		const file = uploaded.get(part);
+		const file = files.get(part);
 		parts.push(file ? { fileData: file } : { inlineData: { mimeType: part.contentType, data: slots.slot(part) } });
 	}
 
 	const imageConfig: IDataObject = {};
 	if (config.aspectRatio) imageConfig.aspectRatio = config.aspectRatio;
 	if (config.imageSize) imageConfig.imageSize = config.imageSize;
+	const output = outputOptions(plan);
+	if (output) imageConfig.imageOutputOptions = output;
 	const generationConfig: IDataObject = { responseModalities: s.includeText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
 	if (s.mediaResolution) generationConfig.mediaResolution = s.mediaResolution;
 	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig }, s.extraFields);
 
 	return {
-		exchange: singlePost(`${baseUrl}/v1beta/${modelResource(s.model)}:generateContent`, { ...provider.headers }, async () => await slots.build(template), (json) => readGeminiAnswer(json, baseUrl)),
+		exchange: singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await slots.build(template), (json) => readGeminiAnswer(json, baseUrl)),
 		// The API makes one image per call.
 		requests: s.numberOfImages,
 		warnings,
@@ -70,7 +108,8 @@ export const geminiGenerateContent: WireFormat = {
 	maxInputs: (facts) => facts.record?.maxInputs,
 	build,
 	// "models/x is not found for API version v1beta, or is not supported for generateContent".
-	modelGone: (status, message) => status === 404 && /\bmodels\/\S+ is not found|NOT_FOUND/i.test(message),
+	// Vertex AI: "Publisher Model `projects/.../models/x` was not found or your project does not have access to it."
+	modelGone: (status, message) => status === 404 && /\bmodels\/\S+ is not found|Publisher Model .* was not found|NOT_FOUND/i.test(message),
 	cost: (answer, facts, image) => catalogueCost(facts.record, answer.usage, image, answer.images.length),
 	// Google puts its retry delay in the error body (a RetryInfo with retryDelay "13s"), not in Retry-After.
 	retryDelay: retryDelayInBody,
