@@ -10,6 +10,8 @@
  *   GET  /v1beta/files/{id}                    the file, ACTIVE
  *   POST /v1/images/generations | /v1/images/edits   an OpenAI Images answer (b64_json)
  *   POST /v1/chat/completions                  a chat completion with one image in message.images
+ *   POST .../token                             an OAuth token (a form body is recorded as its fields,
+ *                                              a JWT assertion decoded)
  * Any prefix before these paths (`/api` for OpenRouter) is kept in the record and ignored here.
  */
 import http from 'node:http';
@@ -74,6 +76,25 @@ function sortedQuery(search: URLSearchParams): string {
 	return [...search.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
 }
 
+/** The access token the token endpoint hands both callers. */
+export const REFERENCE_TOKEN = 'ya29.reference-token';
+
+/**
+ * A form body as its fields; a JWT `assertion` decoded to its header and claims, the time claims
+ * as what they mean (the lifetime, and that it was issued now): each caller's clock is its own.
+ */
+function formView(body: Buffer): Record<string, unknown> {
+	const fields: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+	const [h, c] = String(fields.assertion ?? '').split('.');
+	if (h && c) {
+		const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+		const { iat, exp, ...claims } = decode(c);
+		const issuedNow = Math.abs(Number(iat) - Date.now() / 1000) < 60;
+		fields.assertion = { header: decode(h), claims: { ...claims, lifetimeSeconds: Number(exp) - Number(iat), issuedNow } };
+	}
+	return fields;
+}
+
 export async function startCaptureServer(): Promise<CaptureServer> {
 	const png = encodePng(64, 48, 7);
 	const b64 = png.toString('base64');
@@ -104,10 +125,12 @@ export async function startCaptureServer(): Promise<CaptureServer> {
 				}
 			}
 			if (/multipart\/form-data/i.test(contentType)) record.parts = await multipartParts(contentType, body);
+			if (/application\/x-www-form-urlencoded/i.test(contentType)) record.json = formView(body);
 			requests.push(record);
 
 			const path = parsed.pathname;
 			const uploadId = parsed.searchParams.get('upload_id');
+			if (req.method === 'POST' && path.endsWith('/token')) return answer(res, 200, { access_token: REFERENCE_TOKEN, expires_in: 3599, token_type: 'Bearer' });
 			if (path.endsWith(':generateContent')) {
 				return answer(res, 200, {
 					candidates: [{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: b64 } }] }, finishReason: 'STOP', index: 0 }],

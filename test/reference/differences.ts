@@ -6,7 +6,16 @@
  */
 import type { CapturedRequest } from './captureServer';
 
-export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType';
+export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType' | 'tokenAudience';
+
+/** Google's fixed token endpoint, where its auth library signs and posts the grant. */
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+const isTokenRequest = (r: CapturedRequest) => r.method === 'POST' && r.path.endsWith('/token');
+type Assertion = { header: unknown; claims: Record<string, unknown> };
+const withAudience = (r: CapturedRequest, aud: string): CapturedRequest => {
+	const json = r.json as { assertion: Assertion };
+	return { ...r, json: { ...json, assertion: { ...json.assertion, claims: { ...json.assertion.claims, aud } } } };
+};
 
 export interface Difference {
 	route: string;
@@ -52,6 +61,23 @@ export const DIFFERENCES: Record<DifferenceId, Difference> = {
 			const announced = node.find((r) => r.path.endsWith('/upload/v1beta/files') && !isUploadChunk(r))?.headers['x-goog-upload-header-content-type'];
 			for (const r of node.filter(isUploadChunk)) if (r.headers['content-type'] !== announced) throw new Error(`The node's upload is labelled ${r.headers['content-type']}, not the announced ${announced}`);
 			return { node, client: client.map((r) => (isUploadChunk(r) && announced ? { ...r, headers: { ...r.headers, 'content-type': announced } } : r)) };
+		},
+	},
+	tokenAudience: {
+		route: 'Google Vertex AI, service account token',
+		client: `signs the JWT with aud ${GOOGLE_TOKEN_URL} and posts it there, whatever the key's token_uri says`,
+		node: "signs it with aud the key's token_uri and posts it there",
+		why: "Google's keys carry that same URL as token_uri. Reading it from the key lets the tests point a real key file at the double, and a private token endpoint work.",
+		apply(node, client) {
+			for (const r of node.filter(isTokenRequest)) {
+				const aud = (r.json as { assertion?: Assertion } | undefined)?.assertion?.claims.aud;
+				if (typeof aud !== 'string' || !aud.endsWith(r.path)) throw new Error(`The node's assertion has aud ${String(aud)}, not the address it was posted to (${r.path})`);
+			}
+			for (const r of client.filter(isTokenRequest)) {
+				const aud = (r.json as { assertion?: Assertion } | undefined)?.assertion?.claims.aud;
+				if (aud !== GOOGLE_TOKEN_URL) throw new Error(`The client's assertion has aud ${String(aud)}`);
+			}
+			return { node: node.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)), client: client.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)) };
 		},
 	},
 	noKeyOnUploadAddress: {

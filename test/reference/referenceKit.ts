@@ -26,6 +26,7 @@ export const API_KEY = 'reference-key-0123456789';
 export const HEADERS_THAT_MATTER = {
 	google: ['x-goog-api-key', 'content-type', 'x-goog-upload-protocol', 'x-goog-upload-command', 'x-goog-upload-header-content-length', 'x-goog-upload-header-content-type', 'x-goog-upload-offset'],
 	openAi: ['authorization', 'content-type', 'http-referer', 'x-title'],
+	vertex: ['authorization', 'x-goog-api-key', 'content-type'],
 } as const;
 
 const digest = (bytes: Buffer) => `${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
@@ -55,6 +56,8 @@ export interface NodeRun {
 	credential?: Record<string, string>;
 	/** The base URL's path under the server (`/api` for OpenRouter). */
 	basePath?: string;
+	/** Credential fields that name the server (a service account key's token_uri). */
+	credentialAt?: (url: string) => Record<string, string>;
 }
 
 export async function runNodeAt(server: CaptureServer, run: NodeRun): Promise<RunResult> {
@@ -62,7 +65,7 @@ export async function runNodeAt(server: CaptureServer, run: NodeRun): Promise<Ru
 	return await runNode({
 		nodeType: new NanoBanana(),
 		parameters: { provider: run.provider, ...run.parameters } as INodeParameters,
-		credentials: { [credentialType]: { id: `ref-${run.provider}`, name: 'reference', data: { apiKey: API_KEY, baseUrl: `${server.url}${run.basePath ?? ''}`, ...run.credential } } },
+		credentials: { [credentialType]: { id: `ref-${run.provider}`, name: 'reference', data: { apiKey: API_KEY, baseUrl: `${server.url}${run.basePath ?? ''}`, ...run.credential, ...run.credentialAt?.(server.url) } } },
 		credentialTypes,
 		items: run.items,
 	});
