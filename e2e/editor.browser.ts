@@ -25,12 +25,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { nodeProperties } from '../nodes/NanoBanana/ui/description';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
-import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples } from './lib/examples';
+import { CREDENTIAL_TYPE_OF, credentialsFor, doubleCredentialData, loadExamples } from './lib/examples';
 import { ensureN8nHost, freePort, N8nInstance, OWNER, packPackage, repoRoot, setupOwner } from './lib/n8nHost';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = path.join(repoRoot, 'test-results', 'browser');
-const DIALECT = DOUBLE_PREFIX_OF;
 /** The placeholder credentials of the examples (ids from examples/*.json), by provider. */
 const CREDENTIAL_ID = {
 	gptGe: 'nbExampleGptGe01',
@@ -63,11 +62,7 @@ before(async () => {
 		n8n.installPackage(tarball);
 		const examples = loadExamples();
 		n8n.importCredentials(
-			credentialsFor(examples, (type) => ({
-				apiKey: double.apiKey,
-				baseUrl: double.baseUrlFor(DIALECT[type]),
-				...(type === 'openAiCompatibleImageApi' ? { dialect: 'openai' } : {}),
-			})),
+			credentialsFor(examples, (type) => doubleCredentialData(double, type)),
 		);
 		url = await n8n.start(await freePort());
 		await setupOwner(url);

@@ -23,7 +23,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { startProviderDouble, type Prefix, type ProviderDouble, type RecordedRequest } from '../test/double/providerDouble';
 import { encodeJpeg, encodePng, readImageSize } from '../test/double/images';
-import { DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes } from './lib/examples';
+import { credentialsFor, doubleCredentialData, loadExamples, nanoBananaNodes } from './lib/examples';
 import { N8nRest } from './lib/n8nRest';
 import { promptsWorkflow, webhookWorkflow } from './lib/testWorkflows';
 import {
@@ -41,7 +41,6 @@ import {
 	type OutputItem,
 } from './lib/n8nHost';
 
-const DIALECT_OF = DOUBLE_PREFIX_OF;
 
 /** The requests that ask for images, on every route (not model lists or uploads). */
 const isImageCall = (r: RecordedRequest) => r.path.startsWith('/v1/images/') || r.path.endsWith(':generateContent') || r.path === '/v1/chat/completions';
@@ -59,6 +58,8 @@ interface Expected {
 	property: string;
 	/** The answer carried URLs the node had to download (not base64). */
 	viaUrl: boolean;
+	/** The images' type, when not PNG (Vertex AI's Output Format). */
+	jpeg?: boolean;
 	/** What the double must have received (one request per entry). */
 	request: (req: RecordedRequest) => void;
 }
@@ -86,6 +87,16 @@ const EXPECTED: Record<string, Record<string, Expected>> = {
 				assert.equal(req.headers['x-goog-api-key'], double.apiKey);
 				assert.equal(req.headers.authorization, undefined);
 				assert.deepEqual(req.json?.generationConfig, { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '8:1', imageSize: '1K' } });
+			},
+		},
+	},
+	'generate-vertex-ai-campaign-jpeg': {
+		'Campaign 4:5 JPEG': {
+			provider: 'vertexAi', dialect: 'vertex', operation: 'generate', model: 'gemini-3-pro-image',
+			size: [1792, 2304], count: 1, aspectRatio: '4:5', resolution: '2K', property: 'data', viaUrl: false, jpeg: true,
+			request: (req) => {
+				assert.equal(req.headers['x-goog-api-key'], undefined);
+				assert.deepEqual(req.json?.generationConfig, { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '4:5', imageSize: '2K', imageOutputOptions: { mimeType: 'image/jpeg', compressionQuality: 85 } } });
 			},
 		},
 	},
@@ -254,7 +265,7 @@ test('every example workflow has expectations, and every expectation a workflow'
 	const providers = new Set(Object.values(EXPECTED).flatMap((e) => Object.values(e).map((x) => `${x.provider}/${x.operation}`)));
 	for (const p of ['gptGe', 'tuZi', 'theTurbo', 'openAiCompatible'])
 		for (const op of ['generate', 'edit']) assert.ok(providers.has(`${p}/${op}`), `no ${op} example for ${p}`);
-	for (const p of ['google', 'openRouter']) assert.ok([...providers].some((x) => x.startsWith(`${p}/`)), `no example for ${p}`);
+	for (const p of ['google', 'openRouter', 'vertexAi']) assert.ok([...providers].some((x) => x.startsWith(`${p}/`)), `no example for ${p}`);
 });
 
 for (const mode of host.binaryModes) {
@@ -265,11 +276,7 @@ for (const mode of host.binaryModes) {
 			n8n = await N8nInstance.create(host, { binaryMode: mode });
 			n8n.installPackage(tarball);
 			n8n.importCredentials(
-				credentialsFor(examples, (type) => ({
-					apiKey: double.apiKey,
-					baseUrl: double.baseUrlFor(DIALECT_OF[type]),
-					...(type === 'openAiCompatibleImageApi' ? { dialect: 'openai' } : {}),
-				})),
+				credentialsFor(examples, (type) => doubleCredentialData(double, type)),
 			);
 			n8n.importWorkflows(examples.map((e) => e.workflow));
 		});
@@ -294,7 +301,11 @@ for (const mode of host.binaryModes) {
 					const want = EXPECTED[example.file][node.name];
 					const req = apiRequests[i];
 					assert.equal(req.dialect, want.dialect);
-					if (want.dialect === 'google') {
+					if (want.dialect === 'vertex') {
+						// Vertex AI: the model in the project's address, a service account's token.
+						assert.ok(req.path.startsWith(`/v1/projects/nano-banana-test/locations/global/publishers/google/models/${want.model}:`), req.path);
+						assert.match(String(req.headers.authorization), /^Bearer ya29\.double-/);
+					} else if (want.dialect === 'google') {
 						// Google names the model in the path and takes the key in its own header.
 						assert.ok(req.path.startsWith(`/v1beta/models/${want.model}:`), req.path);
 					} else {
@@ -357,10 +368,11 @@ function checkItem(
 	const bytes = n8n.binaryBytes(ref);
 	const size = readImageSize(bytes);
 	assert.ok(size, `${where}: the binary is not an image (${bytes.subarray(0, 16).toString('hex')})`);
-	assert.equal(size.mime, 'image/png');
+	const [mime, extension] = want.jpeg ? ['image/jpeg', 'jpg'] : ['image/png', 'png'];
+	assert.equal(size.mime, mime);
 	assert.deepEqual([size.width, size.height], want.size, `${where}: pixel size`);
-	assert.equal(ref.mimeType, 'image/png');
-	assert.equal(ref.fileName, `nano-banana-0-${index}.png`);
+	assert.equal(ref.mimeType, mime);
+	assert.equal(ref.fileName, `nano-banana-0-${index}.${extension}`);
 
 	const json = item.json;
 	assert.equal(json.provider, want.provider);
@@ -368,8 +380,8 @@ function checkItem(
 	assert.equal(json.operation, want.operation);
 	assert.equal(json.prompt, prompt);
 	assert.equal(json.index, index);
-	assert.equal(json.mimeType, 'image/png');
-	assert.equal(json.fileName, `nano-banana-0-${index}.png`);
+	assert.equal(json.mimeType, mime);
+	assert.equal(json.fileName, `nano-banana-0-${index}.${extension}`);
 	assert.equal(json.fileSize, bytes.length);
 	assert.equal(json.width, want.size[0]);
 	assert.equal(json.height, want.size[1]);
@@ -671,6 +683,68 @@ describe(`n8n's SSRF protection inside ${label}`, { skip: hasSsrfProtection ? fa
 		assertRunSucceeded(run);
 		assert.equal(nodeItems(run.result, 'Nano Banana').length, 1);
 		assert.equal(double.requests.length, 1);
+	});
+});
+
+describe(`Google Vertex AI inside ${label}: one signed token per batch, one refresh when it lapses`, () => {
+	let n8n: N8nInstance;
+	const serviceAccount = { provider: 'vertexAi', id: 'nbVertexSa000001', name: 'Vertex AI test (service account)' };
+	const express = { provider: 'vertexAi', id: 'nbVertexExpress1', name: 'Vertex AI test (Express Mode)' };
+	const prompts = Array.from({ length: 20 }, (_v, i) => `Campaign ${i + 1}: a yellow mug on a balcony table`);
+	const calls = () => double.requests.filter((r) => r.path.endsWith(':generateContent'));
+
+	before(async () => {
+		n8n = await N8nInstance.create(host, { binaryMode: host.binaryModes[0] });
+		n8n.installPackage(tarball);
+		n8n.importCredentials([
+			{ ...serviceAccount, type: 'vertexAiImageApi', data: { authentication: 'serviceAccount', serviceAccountKey: double.vertex.serviceAccountKey(), location: 'global', baseUrl: double.baseUrlFor('vertex') } },
+			{ ...express, type: 'vertexAiImageApi', data: { authentication: 'expressApiKey', apiKey: double.apiKey, baseUrl: double.baseUrlFor('vertex') } },
+		]);
+		n8n.importWorkflows([
+			promptsWorkflow('vertexBatch', prompts, serviceAccount, { model: 'gemini-3-pro-image', options: { concurrency: 6 } }, 3),
+			promptsWorkflow('vertexExpress', prompts.slice(0, 2), express, { model: 'gemini-3-pro-image' }, 3),
+		]);
+	});
+
+	after(async () => {
+		await n8n?.close();
+	});
+
+	test('a batch of 20 at Concurrency 6 signs exactly one token, and every request carries it', async () => {
+		double.reset();
+		double.settings.latencyMs = 100;
+		const run = await n8n.execute('vertexBatch');
+		assertRunSucceeded(run);
+		assert.deepEqual(nodeItems(run.result, 'Nano Banana').map((i) => i.json.prompt), prompts);
+		assert.equal(double.vertex.stats.grants, 1, 'tokens signed');
+		assert.equal(calls().length, 20);
+		assert.equal(new Set(calls().map((r) => r.headers.authorization)).size, 1);
+		assert.ok(!run.stdout.includes('ya29.double-') && !run.stderr.includes('ya29.double-'), 'the token is in the output or the log');
+		assert.ok(!run.stdout.includes('PRIVATE KEY') && !run.stderr.includes('PRIVATE KEY'), 'the private key is in the output or the log');
+	});
+
+	test('a token that lapses in the middle of the batch is refreshed once: 20 of 20 images', async () => {
+		double.reset();
+		double.settings.latencyMs = 100;
+		double.vertex.settings.expireTokensAtCall = 8;
+		const run = await n8n.execute('vertexBatch');
+		assertRunSucceeded(run);
+		assert.equal(nodeItems(run.result, 'Nano Banana').length, 20);
+		assert.equal(double.vertex.stats.grants, 2, 'tokens signed');
+		assert.ok(double.vertex.stats.unauthorized >= 1);
+		assert.equal(calls().length, 20 + double.vertex.stats.unauthorized, 'each request turned away went once more');
+	});
+
+	test('Express Mode: the key in x-goog-api-key, no token', async () => {
+		double.reset();
+		const run = await n8n.execute('vertexExpress');
+		assertRunSucceeded(run);
+		assert.equal(nodeItems(run.result, 'Nano Banana').length, 2);
+		assert.equal(double.vertex.stats.grants, 0);
+		for (const r of calls()) {
+			assert.equal(r.path, '/v1/publishers/google/models/gemini-3-pro-image:generateContent');
+			assert.equal(r.headers['x-goog-api-key'], double.apiKey);
+		}
 	});
 });
 

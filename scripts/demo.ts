@@ -35,7 +35,7 @@ import { TheTurboApi } from '../credentials/TheTurboApi.credentials';
 import { TuZiApi } from '../credentials/TuZiApi.credentials';
 import { PROVIDERS as NODE_PROVIDERS } from '../nodes/NanoBanana/route/providers';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
-import { CREDENTIAL_TYPE_OF, DOUBLE_PREFIX_OF, credentialsFor, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
+import { CREDENTIAL_TYPE_OF, credentialsFor, doubleCredentialData, loadExamples, nanoBananaNodes, type CredentialType, type Example } from '../e2e/lib/examples';
 import { ensureN8nHost, N8nInstance, nodeItems, OWNER, packPackage, repoRoot, setupOwner } from '../e2e/lib/n8nHost';
 import { caption } from './caption';
 
@@ -50,7 +50,6 @@ const DEFAULT_BASE_URL = Object.fromEntries(
 		return [p, typeof value === 'string' && value !== '' ? value : undefined];
 	}),
 ) as Record<Provider, string | undefined>;
-const DOUBLE_DIALECT = DOUBLE_PREFIX_OF;
 
 const outDir = path.join(repoRoot, 'out', 'demo');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -114,11 +113,7 @@ async function main(): Promise<void> {
 			if (CREDENTIAL_TYPE_OF[real.provider] !== type) return { apiKey: 'not-set', baseUrl: DEFAULT_BASE_URL[providerFor(type)] ?? 'https://example.invalid' };
 			return { apiKey: real.apiKey, baseUrl: real.baseUrl, ...(type === 'openAiCompatibleImageApi' ? { dialect: real.dialect, endpoint: real.endpoint } : {}) };
 		}
-		return {
-			apiKey: double!.apiKey,
-			baseUrl: double!.baseUrlFor(DOUBLE_DIALECT[type]),
-			...(type === 'openAiCompatibleImageApi' ? { dialect: 'openai' } : {}),
-		};
+		return doubleCredentialData(double!, type);
 	});
 	n8n.importCredentials(real ? allCredentials.filter((c) => c.type === CREDENTIAL_TYPE_OF[real.provider]) : allCredentials);
 	n8n.importWorkflows(examples.map((e) => e.workflow));

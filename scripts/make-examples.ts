@@ -26,6 +26,7 @@ export const EXAMPLE_CREDENTIALS = {
 	openAiCompatibleImageApi: { id: 'nbExampleOpenAi1', name: 'OpenAI-compatible image gateway' },
 	googleGeminiImageApi: { id: 'nbExampleGoogle1', name: 'Google Gemini API account' },
 	openRouterImageApi: { id: 'nbExampleOpenRtr1', name: 'OpenRouter account' },
+	vertexAiImageApi: { id: 'nbExampleVertex01', name: 'Google Vertex AI (service account)' },
 } as const;
 
 
@@ -354,6 +355,18 @@ export function buildExamples(): Record<string, Workflow> {
 				resolution: '1K',
 				options: { includeText: true },
 			}),
+		])),
+		'generate-vertex-ai-campaign-jpeg': chain('nbExGenerateVertex', 'Nano Banana: a 4:5 campaign image as JPEG in your Google Cloud project (Vertex AI)', laidOut([
+			trigger(),
+			nanoBanana(1, 'Campaign 4:5 JPEG', 0, {
+				provider: 'vertexAi',
+				operation: 'generate',
+				model: 'gemini-3-pro-image',
+				prompt: `Generate a social media campaign photo: a ${MUG} on a sunny balcony table with a croissant, warm light, room at the top for a headline.`,
+				aspectRatio: '4:5',
+				resolution: '2K',
+				options: { outputMimeType: 'image/jpeg', jpegQuality: 85 },
+			}, 'Runs in the project and location of the credential (a service account JSON key, or an Express Mode key). The image comes back as a JPEG at quality 85.'),
 		])),
 		'edit-openrouter-restyle-same-shape': chain('nbExEditOpenRouter', 'Nano Banana: restyle a product photo in its own shape (OpenRouter)', laidOut([
 			trigger(),

@@ -53,7 +53,7 @@ export function nanoBananaNodes(workflow: ExampleWorkflow): ExampleNode[] {
 	return workflow.nodes.filter((n) => n.type === NODE_TYPE);
 }
 
-export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi' | 'googleGeminiImageApi' | 'openRouterImageApi';
+export type CredentialType = 'gptGeApi' | 'tuZiApi' | 'theTurboApi' | 'openAiCompatibleImageApi' | 'googleGeminiImageApi' | 'openRouterImageApi' | 'vertexAiImageApi';
 
 /** The provider double's route for each credential type (where tests point its Base URL). */
 export const DOUBLE_PREFIX_OF: Record<CredentialType, Prefix> = {
@@ -63,7 +63,19 @@ export const DOUBLE_PREFIX_OF: Record<CredentialType, Prefix> = {
 	openAiCompatibleImageApi: 'openai',
 	googleGeminiImageApi: 'google',
 	openRouterImageApi: 'openRouter',
+	vertexAiImageApi: 'vertex',
 };
+
+/**
+ * The fields of a credential pointed at the provider double: the key and the base URL, with the
+ * double's service account key (whose token_uri is the double's) for Vertex AI.
+ */
+export function doubleCredentialData(double: { apiKey: string; baseUrlFor(p: Prefix): string; vertex: { serviceAccountKey(): string } }, type: CredentialType): Record<string, string> {
+	const base = { apiKey: double.apiKey, baseUrl: double.baseUrlFor(DOUBLE_PREFIX_OF[type]) };
+	if (type === 'openAiCompatibleImageApi') return { ...base, dialect: 'openai' };
+	if (type === 'vertexAiImageApi') return { ...base, authentication: 'serviceAccount', serviceAccountKey: double.vertex.serviceAccountKey(), location: 'global' };
+	return base;
+}
 
 /** The credential type of each provider, as the node describes it. */
 export const CREDENTIAL_TYPE_OF = Object.fromEntries(
