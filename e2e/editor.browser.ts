@@ -38,6 +38,7 @@ const CREDENTIAL_ID = {
 	openAiCompatible: 'nbExampleOpenAi1',
 	google: 'nbExampleGoogle1',
 	openRouter: 'nbExampleOpenRtr1',
+	vertexAi: 'nbExampleVertex01',
 };
 
 let double: ProviderDouble;
@@ -312,11 +313,19 @@ test('Edit shows the input image and mask fields where the provider takes a mask
 	await chooseCredential('openAiCompatible');
 	await expectFields('openAiCompatible', 'edit');
 
-	// Google's Gemini API and OpenRouter take no mask either
-	for (const provider of ['google', 'openRouter'] as const) {
+	// Google's Gemini API, OpenRouter and Vertex AI take no mask either
+	for (const provider of ['google', 'openRouter', 'vertexAi'] as const) {
 		await chooseCredential(provider);
 		shown = await expectFields(provider, 'edit');
 		assert.ok(shown.includes('imageProperties') && !shown.includes('maskProperty'), `${provider} takes no mask`);
+		// Output Format and JPEG Quality are Vertex AI's (imageOutputOptions): offered there only.
+		await page.locator('[data-test-id=collection-parameter-add]').click();
+		await page.locator('[data-test-id=collection-parameter-option]:visible').first().waitFor();
+		const offeredOptions = (await page.locator('[data-test-id=collection-parameter-option]:visible').allInnerTexts()).map((o) => o.trim()).sort();
+		await page.keyboard.press('Escape');
+		assert.deepEqual(offeredOptions, optionNames(provider, 'edit'), `${provider}'s options`);
+		assert.equal(offeredOptions.includes('Output Format') && offeredOptions.includes('JPEG Quality'), provider === 'vertexAi', `${provider}: ${offeredOptions.join(' | ')}`);
+		if (provider === 'vertexAi') await shot('03e-panel-edit-vertex-ai');
 		// The picker is the catalogue's: today's models by name, none that Google shut down.
 		const model = page.locator('[data-test-id=parameter-input-model]');
 		await model.locator('input').first().click();
@@ -371,11 +380,36 @@ test('after the provider changes, the model list offers that provider\'s models 
 	assert.equal(await model.locator('input').first().inputValue(), 'gemini-3-pro-image');
 });
 
+type TestAnswer = { saved: number | string; data?: { status?: string; message?: string } };
+
+/**
+ * What the editor does when a user saves a credential in its dialog: save it (POST
+ * /rest/credentials), then ask n8n to test the saved credential (POST /rest/credentials/test with
+ * its id: 2.41 requires the id, 2.8 takes it). n8n runs the credential type's test.
+ */
+async function saveAndTest(type: string, data: Record<string, string>, name: string): Promise<TestAnswer> {
+	const answer = await page.evaluate(
+		async ({ type, data, name }) => {
+			const g = globalThis as unknown as { localStorage: { getItem(k: string): string | null }; fetch: typeof fetch };
+			const headers = { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' };
+			const saved = await g.fetch('/rest/credentials', { method: 'POST', headers, body: JSON.stringify({ name, type, data }) });
+			const id = ((await saved.json()) as { data?: { id?: string } }).data?.id;
+			if (!id) return { saved: saved.status };
+			const res = await g.fetch('/rest/credentials/test', {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ credentials: { id, name, type, data } }),
+			});
+			return { saved: saved.status, ...((await res.json()) as { data?: { status?: string; message?: string } }) };
+		},
+		{ type, data, name },
+	).then((answer) => answer, (error: unknown) => ({ saved: String(error) }));
+	return answer as TestAnswer;
+}
+
 test("each saved credential's test really checks the key against the gateway's model list", async () => {
-	// What happens when a user saves a credential in its dialog and n8n tests it: the editor saves
-	// it (POST /rest/credentials) and asks n8n to test the saved credential (POST
-	// /rest/credentials/test with its id: 2.41 requires the id, 2.8 takes it), which runs the
-	// credential type's own `test` request (GET {base}/v1/models with the Bearer key).
+	// The key-based credentials' test is their type's own `test` request (GET {base}/v1/models
+	// with the Bearer key); Vertex AI's is its own method (the next test).
 	const dialects = { gptGe: 'gptGe', tuZi: 'tuZi', theTurbo: 'theTurbo', openAiCompatible: 'openai', google: 'google', openRouter: 'openRouter' } as const;
 	const types = CREDENTIAL_TYPE_OF as Record<keyof typeof dialects, string>;
 	// What each credential's test asks, and how the key travels (Google: x-goog-api-key; OpenRouter's
@@ -393,23 +427,7 @@ test("each saved credential's test really checks the key against the gateway's m
 			const data = { apiKey, baseUrl, ...(provider === 'openAiCompatible' ? { dialect: 'openai' } : {}) };
 			const name = `${provider}: ${label}`;
 			double.reset();
-			const answer = await page.evaluate(
-				async ({ type, data, name }) => {
-					const g = globalThis as unknown as { localStorage: { getItem(k: string): string | null }; fetch: typeof fetch };
-					const headers = { 'content-type': 'application/json', 'browser-id': g.localStorage.getItem('n8n-browserId') ?? '' };
-					const saved = await g.fetch('/rest/credentials', { method: 'POST', headers, body: JSON.stringify({ name, type, data }) });
-					const id = ((await saved.json()) as { data?: { id?: string } }).data?.id;
-					if (!id) return { saved: saved.status };
-					const res = await g.fetch('/rest/credentials/test', {
-						method: 'POST',
-						headers,
-						body: JSON.stringify({ credentials: { id, name, type, data } }),
-					});
-					return { saved: saved.status, ...((await res.json()) as { data?: { status?: string; message?: string } }) };
-				},
-				{ type: types[provider], data, name },
-			).then((answer) => answer, (error: unknown) => ({ saved: String(error) }));
-			const testAnswer = answer as { saved: number | string; data?: { status?: string; message?: string } };
+			const testAnswer = await saveAndTest(types[provider], data, name);
 			assert.equal(testAnswer.saved, 200, `${name}: saving the credential answered ${testAnswer.saved}`);
 			const asked = double.requests.map((r) => `${r.method} ${r.path} ${String(carriesKey(provider, r, apiKey))}`);
 			results.push(`${name}: ${testAnswer.data?.status} (${testAnswer.data?.message}) ${asked.join(', ')}`);
@@ -418,6 +436,44 @@ test("each saved credential's test really checks the key against the gateway's m
 			assert.ok(asked.length >= 1 && asked.every((a) => a === `GET ${testPath(provider)} true`), results.at(-1));
 			if (label !== 'wrong key') assert.equal(asked.length, 1, results.at(-1));
 		}
+	}
+});
+
+test("the Vertex AI credential's test signs a token and proves the project, or says what to fix", async () => {
+	// Vertex AI's test is the credential's own method (n8n's credential test functions): a token
+	// from the key's token_uri, then a free countTokens call in the project and location. Each
+	// case has a key of its own, since n8n keeps a key's token for the whole process.
+	const countTokens = (path: string) => /^\/v1\/(projects\/[^/]+\/locations\/global\/)?publishers\/google\/models\/[^/]+:countTokens$/.test(path);
+	const serviceAccount = (n: number, projectId = '') => ({
+		authentication: 'serviceAccount',
+		serviceAccountKey: double.vertex.serviceAccountKey({ token_uri: `${double.url}/vertex/token?browser=${n}` }),
+		projectId,
+		location: 'global',
+		baseUrl: double.baseUrlFor('vertex'),
+	});
+	const express = (apiKey: string) => ({ authentication: 'expressApiKey', apiKey, location: 'global', baseUrl: double.baseUrlFor('vertex') });
+	const cases = [
+		{ label: 'service account', data: serviceAccount(1), status: 'OK', asks: ['POST /token', 'POST count Bearer'] },
+		{ label: 'service account, a project it may not use', data: serviceAccount(2, 'someone-elses-project'), status: 'Error', asks: ['POST /token', 'POST count Bearer'], says: /roles\/aiplatform\.user/ },
+		{ label: 'service account, a key that is not JSON', data: { ...serviceAccount(3), serviceAccountKey: '{"type": "service_account",' }, status: 'Error', asks: [], says: /JSON/ },
+		{ label: 'Express Mode key', data: express(double.apiKey), status: 'OK', asks: ['POST count key'] },
+		{ label: 'Express Mode, wrong key', data: express('AQ.wrong-express-key-42'), status: 'Error', asks: ['POST count key'], says: /API key not valid/ },
+	];
+	for (const c of cases) {
+		double.reset();
+		const name = `vertexAi: ${c.label}`;
+		const answer = await saveAndTest('vertexAiImageApi', c.data, name);
+		assert.equal(answer.saved, 200, `${name}: saving the credential answered ${answer.saved}`);
+		const asked = double.requests.map((r) => {
+			if (!countTokens(r.path)) return `${r.method} ${r.path}`;
+			const how = String(r.headers.authorization ?? '').startsWith('Bearer ya29.') ? 'Bearer' : r.headers['x-goog-api-key'] === (c.data as { apiKey?: string }).apiKey ? 'key' : 'none';
+			return `${r.method} count ${how}`;
+		});
+		const seen = `${name}: ${answer.data?.status} (${answer.data?.message}) ${asked.join(', ')}`;
+		assert.equal(answer.data?.status, c.status, seen);
+		assert.deepEqual(asked, c.asks, seen);
+		if (c.says) assert.match(String(answer.data?.message), c.says, seen);
+		assert.doesNotMatch(String(answer.data?.message), /PRIVATE KEY|ya29\.|AQ\.wrong/, `${name}: a secret in the message`);
 	}
 });
 
@@ -466,6 +522,7 @@ test('the credential dialog shows each new credential with its fields', async ()
 		google: ['API Key', 'Base URL', 'Max Requests in Flight'],
 		openRouter: ['API Key', 'Base URL', 'Max Requests in Flight'],
 		openAiCompatible: ['API Key', 'Base URL', 'Endpoint', 'Field Dialect', 'Max Requests in Flight'],
+		vertexAi: ['Authentication', 'Service Account Key (JSON)', 'Project ID', 'Location', 'Base URL', 'Max Requests in Flight'],
 	} as const;
 	for (const [provider, labels] of Object.entries(expected) as Array<[keyof typeof expected, readonly string[]]>) {
 		await page.goto(`${url}/home/credentials/${CREDENTIAL_ID[provider]}`);
