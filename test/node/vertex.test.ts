@@ -112,6 +112,15 @@ describe('Vertex AI with a service account', () => {
 		expect(result.items[0].json.warnings).toBeUndefined();
 	});
 
+	test('JPEG Quality with a PNG output: not sent, and the item says so', async () => {
+		const result = await run(generate({ options: { outputMimeType: 'image/png', jpegQuality: 60 } }), ownKey());
+		expect(result.error).toBeUndefined();
+		expect(calls()[0].json?.generationConfig).toMatchObject({ imageConfig: { imageOutputOptions: { mimeType: 'image/png' } } });
+		expect(JSON.stringify(calls()[0].json)).not.toContain('compressionQuality');
+		expect(result.items[0].binary.data.mimeType).toBe('image/png');
+		expect(result.items[0].json.warnings).toEqual([expect.stringMatching(/^JPEG Quality 60 was not sent: it applies to Output Format JPEG only/)]);
+	});
+
 	test('Edit with a gs:// link: sent as fileData for Vertex AI to read, nothing downloaded', async () => {
 		double.vertex.storage.set('gs://shop-assets/mugs/yellow.png', { bytes: encodePng(640, 480, 3), mimeType: 'image/png' });
 		const result = await run(generate({ operation: 'edit', imageSource: 'url', imageUrls: 'gs://shop-assets/mugs/yellow.png' }), ownKey());

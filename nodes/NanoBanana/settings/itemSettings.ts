@@ -38,7 +38,7 @@ export interface ItemSettings {
 	mediaResolution?: string;
 	/** The output image's MIME type, on routes that take it (Vertex AI); undefined: the model's own. */
 	outputMimeType?: string;
-	/** JPEG output's quality, 0 to 100: only with `outputMimeType` JPEG and only when set. */
+	/** JPEG output's quality, 0 to 100, when set: sent with `outputMimeType` JPEG only (else a warning). */
 	jpegQuality?: number;
 	outputProperty: string;
 	extraFields: IDataObject;

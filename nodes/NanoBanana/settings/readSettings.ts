@@ -96,10 +96,9 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataOb
 	if (outputMimeType !== 'auto' && outputMimeType !== 'image/png' && outputMimeType !== 'image/jpeg') {
 		throw itemError(ctx, itemIndex, `"Output Format" must be Auto, PNG or JPEG, not "${outputMimeType}"`);
 	}
-	const jpeg = outputMimeType === 'image/jpeg';
 	return {
 		outputMimeType: outputMimeType === 'auto' ? undefined : outputMimeType,
-		jpegQuality: jpeg && options.jpegQuality !== undefined ? wholeNumber(ctx, itemIndex, options.jpegQuality, 'JPEG Quality', 0, 100) : undefined,
+		jpegQuality: options.jpegQuality !== undefined ? wholeNumber(ctx, itemIndex, options.jpegQuality, 'JPEG Quality', 0, 100) : undefined,
 		numberOfImages: wholeNumber(ctx, itemIndex, options.numberOfImages ?? 1, 'Number of Images', 1, 10),
 		outputProperty,
 		responseFormat: responseFormat === 'auto' ? undefined : (responseFormat as 'url' | 'b64_json'),

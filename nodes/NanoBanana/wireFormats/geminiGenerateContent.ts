@@ -20,6 +20,8 @@ import { base64Size, imageSlots } from './jsonBody';
 import { retryDelayInBody } from '../transport/retryPolicy';
 import type { CallPlan, WireCall, WireFormat } from './wireFormat';
 import { singlePost } from './wireFormat';
+import type { Warning } from '../warnings';
+import { unsupported } from '../warnings';
 
 /** Google's limit for a whole inline request (about 20 MB), less room for the JSON around the images. */
 export const INLINE_REQUEST_LIMIT = 20 * 1024 * 1024 - 64 * 1024;
@@ -58,10 +60,15 @@ async function fileParts(plan: CallPlan): Promise<Map<FilePart, { mimeType: stri
 }
 
 /** Vertex AI's output options (`imageConfig.imageOutputOptions`), on routes that take them. */
-function outputOptions(plan: CallPlan): IDataObject | undefined {
+function outputOptions(plan: CallPlan, warnings: Warning[]): IDataObject | undefined {
 	const { s } = plan.scope;
-	if (!s.outputMimeType || !plan.provider.gemini?.outputOptions) return undefined;
-	return s.jpegQuality === undefined ? { mimeType: s.outputMimeType } : { mimeType: s.outputMimeType, compressionQuality: s.jpegQuality };
+	if (!plan.provider.gemini?.outputOptions) return undefined;
+	const jpeg = s.outputMimeType === 'image/jpeg';
+	if (s.jpegQuality !== undefined && !jpeg) {
+		warnings.push(unsupported('jpegQuality', `JPEG Quality ${s.jpegQuality} was not sent: it applies to Output Format JPEG only, and this image comes as ${s.outputMimeType === 'image/png' ? 'PNG' : "the model's own format (PNG)"}.`));
+	}
+	if (!s.outputMimeType) return undefined;
+	return jpeg && s.jpegQuality !== undefined ? { mimeType: s.outputMimeType, compressionQuality: s.jpegQuality } : { mimeType: s.outputMimeType };
 }
 
 /** The model's method: where the connection puts it (a Vertex AI project), else the Gemini API's `v1beta/models/{id}`. */
@@ -87,7 +94,7 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const imageConfig: IDataObject = {};
 	if (config.aspectRatio) imageConfig.aspectRatio = config.aspectRatio;
 	if (config.imageSize) imageConfig.imageSize = config.imageSize;
-	const output = outputOptions(plan);
+	const output = outputOptions(plan, warnings);
 	if (output) imageConfig.imageOutputOptions = output;
 	const generationConfig: IDataObject = { responseModalities: s.includeText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
