@@ -8,6 +8,10 @@
  *   ...
  *   await double.close();
  *
+ * Other prefixes have routes of their own: `google` (Google's Gemini API, geminiRoute.ts), `vertex`
+ * (Vertex AI: its token endpoint and the project and Express addresses, vertexRoute.ts) and
+ * `openRouter` (chat completions, chatRoute.ts).
+ *
  * Dialects (path prefix): `gptGe` (V-API, seeds 000/001), `openai` (generic, seed 002), `theTurbo`
  * (seed 003), `tuZi` (seed 004). Routes under each prefix:
  *   GET  /v1/models               {"object":"list","data":[{"id","object":"model",...}]}
