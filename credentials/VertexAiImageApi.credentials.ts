@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { maxConcurrencyProperty } from './gatewayCredential';
+import { apiKeyProperty, maxConcurrencyProperty } from './gatewayCredential';
 
 /**
  * Google Cloud's Vertex AI: a service account's JSON key (the node signs its own OAuth token
@@ -56,12 +56,7 @@ export class VertexAiImageApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['serviceAccount'] } },
 		},
 		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			required: true,
-			default: '',
+			...apiKeyProperty('Vertex AI Express Mode'),
 			description: 'A Vertex AI Express Mode API key (console.cloud.google.com/vertex-ai). It is sent in the x-goog-api-key header.',
 			displayOptions: { show: { authentication: ['expressApiKey'] } },
 		},
