@@ -169,6 +169,19 @@ describe('Vertex AI: what is wrong, said so that the user can fix it', () => {
 		expect(String(result.error?.description)).toMatch(/Enable it in IAM > Service accounts/);
 	});
 
+	test('an account disabled while its token was cached: the 401 asks for a new token, and the refusal is the error', async () => {
+		const credential = ownKey();
+		expect((await run(generate(), credential)).error).toBeUndefined();
+		double.reset();
+		double.vertex.settings.accountDisabled = true;
+		double.vertex.expireTokens();
+		const result = await run(generate(), credential);
+		expect(calls()).toHaveLength(1);
+		expect(tokenRequests()).toHaveLength(1);
+		expect(result.error?.message).toMatch(/Google refused the service account: invalid_grant: Service account is disabled/);
+		expect(String(result.error?.description)).toMatch(/Enable it in IAM > Service accounts/);
+	});
+
 	test('the API not enabled in the project (403 SERVICE_DISABLED): the link that enables it', async () => {
 		double.vertex.settings.serviceDisabled = true;
 		const result = await run(generate(), ownKey());

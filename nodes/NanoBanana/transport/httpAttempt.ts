@@ -7,11 +7,12 @@
 import FormData from 'form-data';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { providerMessage } from '../answers/gatewayAnswer';
 import { googleErrorHint } from '../answers/googleErrorInfo';
 import type { CallScope } from '../callScope';
-import { failedAttempt, gatewayError, statusHint, withSummary } from '../errors';
+import { failedAttempt, gatewayError, retryFactsOf, statusHint, withSummary } from '../errors';
 import { RETRYABLE_STATUS, isCutOff, isRetryableNetworkError, isTimeout, networkCode, parseRetryAfter } from './retryPolicy';
 
 /** Bodies asked for with `encoding: 'arraybuffer'` arrive as a Buffer; be tolerant of the rest. */
@@ -119,6 +120,8 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 	try {
 		response = (await send(scope, request, options, auth, signal)) as typeof response;
 	} catch (error) {
+		// A refused token after a 401 is already the item's error (googleCloudConnection.ts).
+		if (retryFactsOf(error) || error instanceof NodeOperationError) throw error;
 		throw networkFailure(scope, error, request.url);
 	}
 
