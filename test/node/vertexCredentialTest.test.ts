@@ -5,7 +5,9 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 
+import { Container } from '@n8n/di';
 import { CredentialTestContext } from 'n8n-core';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
@@ -13,6 +15,8 @@ import { CURRENT_DEFAULT } from '../../nodes/NanoBanana/models/catalogue';
 import { useProviderDouble } from '../helpers/nanoBanana';
 
 const double = useProviderDouble();
+// The context makes n8n-core's SSH tunnel manager, whose cleanup timer n8n stops on shutdown: stop it too.
+afterAll(() => Container.get(SSHClientsManager).onShutdown());
 const nodeTest = new NanoBanana().methods.credentialTest.vertexAiConnectionTest;
 
 let keys = 0;
