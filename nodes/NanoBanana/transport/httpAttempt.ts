@@ -121,6 +121,7 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 		response = (await send(scope, request, options, auth, signal)) as typeof response;
 	} catch (error) {
 		// A refused token after a 401 is already the item's error (googleCloudConnection.ts).
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (retryFactsOf(error) || error instanceof NodeOperationError) throw error;
 		throw networkFailure(scope, error, request.url);
 	}
