@@ -59,7 +59,7 @@ export function googleError(code: number, status: string, message: string, detai
 
 const invalid = (message: string) => googleError(400, 'INVALID_ARGUMENT', message);
 
-const TOP_LEVEL = new Set(['contents', 'generationConfig', 'generation_config', 'safetySettings', 'safety_settings', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'cachedContent', 'cached_content']);
+const TOP_LEVEL = new Set(['serviceTier', 'service_tier', 'contents', 'generationConfig', 'generation_config', 'safetySettings', 'safety_settings', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'cachedContent', 'cached_content']);
 const GENERATION_CONFIG = new Set([
 	'responseModalities', 'response_modalities', 'imageConfig', 'image_config', 'mediaResolution', 'media_resolution',
 	'temperature', 'topP', 'top_p', 'topK', 'top_k', 'candidateCount', 'candidate_count', 'seed', 'maxOutputTokens', 'max_output_tokens', 'thinkingConfig', 'thinking_config',
@@ -98,7 +98,12 @@ export function createGeminiRoute(ctx: RouteContext) {
 	const files = new Map<string, UploadedFile>();
 	const uploads = new Map<string, { length: number; mimeType: string; displayName?: string }>();
 	/** `retired`: models a test has Google shut down too (they answer 404 and leave the list). */
-	const settings = { processingPolls: 0, retired: [] as string[], listExtra: [] as string[] };
+	/**
+	 * `retired`: models a test has Google shut down too (they answer 404 and leave the list).
+	 * Tiers: `refusedTiers` answer 400 naming the tier; `servedTier` serves every call on that tier
+	 * (a downgrade); `tierHeader: false` leaves x-gemini-service-tier out.
+	 */
+	const settings = { processingPolls: 0, retired: [] as string[], listExtra: [] as string[], refusedTiers: [] as string[], servedTier: undefined as string | undefined, tierHeader: true };
 
 	const checkKey = (req: GeminiRequest): void => {
 		if (req.query.has('key')) throw invalid('The double refuses keys in the URL: send x-goog-api-key.');
@@ -149,6 +154,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 		if (!/^application\/json/i.test(headerValue(req.headers['content-type'])) || !req.json) throw invalid('Invalid JSON payload received.');
 		const body = req.json;
 		unknownFields(body, TOP_LEVEL, '');
+		const tier = checkTier(either(body, 'serviceTier', 'service_tier'), model, vertex !== undefined);
 		const contents = body.contents;
 		if (!Array.isArray(contents) || contents.length === 0) throw invalid('* GenerateContentRequest.contents: contents is not specified');
 		const inputs: Array<{ width: number; height: number }> = [];
@@ -217,12 +223,26 @@ export function createGeminiRoute(ctx: RouteContext) {
 			if (modalities.includes('TEXT')) parts.push({ text: 'Here is the image you asked for.' });
 			parts.push({ inlineData: { mimeType, data: encode(w, h, nextSeed(), prompt).toString('base64') }, thoughtSignature: randomBytes(8).toString('base64') });
 		}
+		const served = settings.servedTier ?? tier;
 		return jsonAnswer(200, {
 			candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
 			usageMetadata: usage(promptTokens, modalities.includes('IMAGE') ? facts.imageTokens(size === undefined ? undefined : String(size)) : 0, modalities.includes('TEXT') ? 12 : 0),
 			modelVersion: model,
 			responseId: randomBytes(8).toString('hex'),
-		});
+		}, settings.tierHeader && !vertex ? { 'x-gemini-service-tier': served } : {});
+	};
+
+	/** The tier asked for (`standard` when none): one of Google's values, and one the test has not refused. */
+	const checkTier = (value: unknown, model: string, vertex: boolean): string => {
+		if (value === undefined) return 'standard';
+		// Vertex AI takes its tier in a header, not in the body.
+		if (vertex) throw invalid('Invalid JSON payload received. Unknown name "serviceTier": Cannot find field.');
+		if (typeof value !== 'string' || !['standard', 'flex', 'priority'].includes(value.toLowerCase())) {
+			throw invalid(`Invalid value at 'service_tier' (type.googleapis.com/google.ai.generativelanguage.v1beta.ServiceTier), ${JSON.stringify(value)}`);
+		}
+		const tier = value.toLowerCase();
+		if (settings.refusedTiers.includes(tier)) throw invalid(`Service tier ${tier} is not supported for models/${model} on this project.`);
+		return tier;
 	};
 
 	const startUpload = (req: GeminiRequest): Answer => {
@@ -280,6 +300,9 @@ export function createGeminiRoute(ctx: RouteContext) {
 			settings.processingPolls = 0;
 			settings.retired = [];
 			settings.listExtra = [];
+			settings.refusedTiers = [];
+			settings.servedTier = undefined;
+			settings.tierHeader = true;
 		},
 		handle(req: GeminiRequest): Answer {
 			const uploadId = req.query.get('upload_id');

@@ -58,6 +58,28 @@ const CASES: ReferenceCase[] = [
 		headers: HEADERS_THAT_MATTER.google,
 	},
 	{
+		name: 'Generate on the Flex tier: the top-level serviceTier field',
+		node: { provider: 'google', parameters: { operation: 'generate', model: 'gemini-3-pro-image', prompt: PROMPT, aspectRatio: '16:9', options: { serviceTier: 'flex' } } },
+		client: async (url) =>
+			await client(url).models.generateContent({ model: 'gemini-3-pro-image', contents: PROMPT, config: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '16:9' }, serviceTier: genai.ServiceTier.FLEX } }),
+		headers: HEADERS_THAT_MATTER.google,
+	},
+	{
+		name: 'Edit on the Priority tier',
+		node: {
+			provider: 'google',
+			parameters: { operation: 'edit', model: 'gemini-3-pro-image', prompt: PROMPT, imageProperties: 'product', options: { serviceTier: 'priority' } },
+			items: inputs({ product: { data: product, mimeType: 'image/png', fileName: 'product.png' } }),
+		},
+		client: async (url) =>
+			await client(url).models.generateContent({
+				model: 'gemini-3-pro-image',
+				contents: [{ role: 'user', parts: [text, inline(product, 'image/png')] }],
+				config: { responseModalities: ['IMAGE'], serviceTier: genai.ServiceTier.PRIORITY },
+			}),
+		headers: HEADERS_THAT_MATTER.google,
+	},
+	{
 		name: 'Generate with a model typed as models/<id>',
 		node: { provider: 'google', parameters: { operation: 'generate', model: 'models/gemini-3-pro-image', prompt: PROMPT } },
 		client: async (url) => await client(url).models.generateContent({ model: 'models/gemini-3-pro-image', contents: PROMPT, config: { responseModalities: ['IMAGE'] } }),

@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Warning } from '../warnings';
+
 export interface ImageEntry {
 	b64?: string;
 	url?: string;
@@ -39,6 +41,10 @@ export interface GatewayAnswer {
 	embeddedError?: { message: string; code?: string; type?: string; retryable?: boolean };
 	/** How the answer ended: for an answer without an image, the ending that explains it. */
 	finish?: AnswerFinish;
+	/** The inference tier that served the call (Google's `x-gemini-service-tier`), where the route has tiers. */
+	serviceTier?: string;
+	/** What is worth telling about this answer (a tier downgrade), for `json.warnings`. */
+	notes?: Warning[];
 }
 
 /** `![alt](link)` with an http(s) or data: link, or a bare image data URL, in the model's words. */

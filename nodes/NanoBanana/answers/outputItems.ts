@@ -36,7 +36,7 @@ function commonJson({ s }: CallScope): IDataObject {
 /** Everything worth telling about the item's call, in order: the model's, the plan's, the route's, the results'. */
 function warningsOf(scope: CallScope, sent: Sent, modelWarnings: Warning[], images: INodeExecutionData[]): Warning[] {
 	const { s } = scope;
-	const warnings = [...modelWarnings, ...sent.planWarnings, ...sent.call.warnings];
+	const warnings = [...modelWarnings, ...sent.planWarnings, ...sent.call.warnings, ...sent.answers.flatMap((a) => a.notes ?? [])];
 	for (const failure of sent.failures) warnings.push(notice(`One of the ${sent.call.requests} requests brought no image: ${scrub(scope, (failure as Error).message)}`));
 	if (images.length < s.numberOfImages) warnings.push(notice(`Asked for ${s.numberOfImages} images, the gateway returned ${images.length}.`));
 	if (s.responseFormat === 'url' && !reported(sent.call.warnings, 'responseFormat') && images.some((o) => o.json.url === undefined)) {
@@ -52,7 +52,7 @@ export async function toItems(scope: CallScope, format: WireFormat, sent: Sent, 
 	for (const answer of sent.answers) {
 		for (const entry of answer.images) out.push(await imageItem(scope, format, sent, answer, entry, out.length));
 	}
-	const warnings = warningsOf(scope, sent, modelWarnings, out).map(warningText);
+	const warnings = [...new Set(warningsOf(scope, sent, modelWarnings, out).map(warningText))];
 	if (sent.texts.length > 0) {
 		// "On Text-Only Answer: Output the Text": the model's words as an item of their own.
 		const finish = sent.finishReason ? { finishReason: sent.finishReason } : {};
@@ -89,6 +89,7 @@ async function imageItem(scope: CallScope, format: WireFormat, sent: Sent, answe
 		created: answer.created ?? null,
 	};
 	if (answer.usage) json.usage = answer.usage;
+	if (answer.serviceTier) json.serviceTier = answer.serviceTier;
 	const cost = format.cost(answer, s.facts, info);
 	if (cost) json.cost = cost;
 	if (url) json.url = scrub(scope, url);

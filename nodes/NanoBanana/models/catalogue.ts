@@ -56,6 +56,29 @@ export interface CatalogueModel {
 /** Batch mode and the Flex tier cost this share of the list price (MODELS.md). */
 export const BATCH_PRICE_FACTOR = 0.5;
 
+export type ServiceTier = 'standard' | 'flex' | 'priority';
+
+export interface ServiceTierFacts {
+	/** The share of the standard list price it costs; undefined: Google publishes no single figure. */
+	priceFactor?: number;
+	/** Google's latency target for a call on this tier, in words. */
+	latency: string;
+	/** The shortest request timeout a call on this tier gets, in seconds. */
+	minTimeoutSeconds?: number;
+	/** The longest first wait before a shed call is sent again, in milliseconds (half jitter: from half of it; later waits double). */
+	firstBackoffMs?: number;
+	checked: { date: string; source: string };
+}
+
+const TIERS_SOURCE = "Google's Gemini API optimization guide and pricing, 2026 (shared/MODELS.md): flex at half price, priority 75-100% over standard";
+
+/** Google's inference tiers on generateContent (Gemini API), as data. */
+export const SERVICE_TIERS: Readonly<Record<ServiceTier, ServiceTierFacts>> = {
+	standard: { priceFactor: 1, latency: 'seconds', checked: { date: '2026-12-03', source: TIERS_SOURCE } },
+	flex: { priceFactor: BATCH_PRICE_FACTOR, latency: '1 to 15 minutes (best effort: may be shed under load)', minTimeoutSeconds: 900, firstBackoffMs: 60_000, checked: { date: '2026-12-03', source: TIERS_SOURCE } },
+	priority: { latency: 'lowest (paid tiers 2 and 3; may be downgraded to standard over its limit)', checked: { date: '2026-12-03', source: TIERS_SOURCE } },
+};
+
 const TEN: readonly AspectRatio[] = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
 const FOURTEEN: readonly AspectRatio[] = [...TEN, '1:4', '4:1', '1:8', '8:1'];
 const LEVELS = ['minimal', 'low', 'medium', 'high'] as const;

@@ -6,7 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CatalogueModel } from './catalogue';
+import type { CatalogueModel, ServiceTier } from './catalogue';
+import { SERVICE_TIERS } from './catalogue';
 import { sizeClassOf } from './imageSizes';
 
 export interface CostEstimate extends IDataObject {
@@ -15,6 +16,8 @@ export interface CostEstimate extends IDataObject {
 	basis: 'imageTokens' | 'perImage' | 'reported';
 	/** The date of the price (the catalogue's check, or the answer's day for a reported cost). */
 	priced: string;
+	/** The share of the list price it was priced at, when not the whole: the Flex tier's, batch mode's. */
+	priceFactor?: number;
 }
 
 const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
@@ -50,4 +53,17 @@ export function reportedCost(usage: IDataObject | undefined, imagesInAnswer: num
 	const cost = usage?.cost;
 	if (typeof cost !== 'number' || !Number.isFinite(cost)) return undefined;
 	return { usd: round(cost / Math.max(1, imagesInAnswer)), basis: 'reported', priced: new Date().toISOString().slice(0, 10) };
+}
+
+/** A cost at a share of the list price (batch mode, the Flex tier); none when there is no list cost. */
+export function scaled(cost: CostEstimate | undefined, factor: number): CostEstimate | undefined {
+	if (!cost || factor === 1) return cost;
+	return { ...cost, usd: round(cost.usd * factor), priceFactor: factor };
+}
+
+/** A list cost at the tier that served the call; none for a tier without one published price (Priority). */
+export function atTier(cost: CostEstimate | undefined, tier: string | undefined): CostEstimate | undefined {
+	if (!tier || !(tier in SERVICE_TIERS)) return cost;
+	const factor = SERVICE_TIERS[tier as ServiceTier].priceFactor;
+	return factor === undefined ? undefined : scaled(cost, factor);
 }

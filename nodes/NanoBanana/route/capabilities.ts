@@ -23,6 +23,10 @@ const CAPABILITIES = {
 	responseFormat: (p: Provider) => formatsOf(p).includes('openAiImages'),
 	/** The output image's MIME type and JPEG quality: Vertex AI's `imageOutputOptions`. */
 	outputOptions: (p: Provider) => p.gemini?.outputOptions === true,
+	/** Google's inference tiers (Standard, Flex, Priority). */
+	serviceTier: (p: Provider) => p.gemini?.serviceTier === true,
+	/** Batch mode: Submit, Get and Cancel Batch. */
+	batch: (p: Provider) => p.gemini?.batch === true,
 } satisfies Record<string, (p: Provider) => boolean>;
 
 export type Capability = keyof typeof CAPABILITIES;

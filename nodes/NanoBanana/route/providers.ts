@@ -26,6 +26,10 @@ export interface GeminiRoute {
 	storageLinks: boolean;
 	/** The output image's MIME type and JPEG quality (`imageConfig.imageOutputOptions`). */
 	outputOptions: boolean;
+	/** Google's inference tiers as the top-level `serviceTier` field (Vertex AI takes a header instead: not offered there). */
+	serviceTier: boolean;
+	/** Batch mode: `batchGenerateContent`, `batches/{id}` to poll and cancel (Vertex AI's batch jobs read Cloud Storage instead). */
+	batch: boolean;
 }
 
 export interface Provider extends ModelNaming {
@@ -129,7 +133,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		defaultModel: 'gemini-2.5-flash-image',
 		catalogueNames: 'id',
 		currentDefault: CURRENT_DEFAULT,
-		gemini: { filesApi: true, storageLinks: false, outputOptions: false },
+		gemini: { filesApi: true, storageLinks: false, outputOptions: false, serviceTier: true, batch: true },
 	},
 	openRouter: {
 		id: 'openRouter',
@@ -155,7 +159,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		// Vertex AI serves Google's model IDs; it came after version 1, so it starts at the current model.
 		defaultModel: CURRENT_DEFAULT,
 		catalogueNames: 'id',
-		gemini: { filesApi: false, storageLinks: true, outputOptions: true },
+		gemini: { filesApi: false, storageLinks: true, outputOptions: true, serviceTier: false, batch: false },
 	},
 };
 

@@ -3,6 +3,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { ServiceTier } from '../models/catalogue';
 import type { AspectRatio, Resolution } from '../models/imageSizes';
 import type { ModelFacts } from '../models/lookup';
 import type { Provider } from '../route/providers';
@@ -42,6 +43,10 @@ export interface ItemSettings {
 	jpegQuality?: number;
 	outputProperty: string;
 	extraFields: IDataObject;
+	/** Google's inference tier, when one other than Standard is asked for (sent where the route takes it). */
+	serviceTier?: ServiceTier;
+	/** The first wait before a failed provider call is sent again (later waits double from it). */
+	firstBackoffMs: number;
 	/** Milliseconds to wait for one gateway answer. */
 	timeoutMs: number;
 	/** Further attempts after a retryable failure. */

@@ -5,6 +5,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { ServiceTier } from '../models/catalogue';
+import { SERVICE_TIERS } from '../models/catalogue';
 import type { AspectRatio, Resolution } from '../models/imageSizes';
 import { ASPECT_RATIOS, RESOLUTIONS } from '../models/imageSizes';
 import type { ModelFacts } from '../models/lookup';
@@ -110,10 +112,23 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataOb
 	};
 }
 
-function readTimeout(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, s: Part<'resolution' | 'facts' | 'model'>): number {
+/** The service tier (Google's routes): Standard is Google's own default and is not sent. */
+function readTier(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, provider: ItemSettings['provider']): Part<'serviceTier' | 'firstBackoffMs'> & { minTimeoutSeconds: number } {
+	const tier = String(options.serviceTier ?? 'standard');
+	if (!(tier in SERVICE_TIERS)) throw itemError(ctx, itemIndex, `"Service Tier" must be Standard, Flex or Priority, not "${tier}"`);
+	const serviceTier = tier === 'standard' ? undefined : (tier as ServiceTier);
+	// The tier's waits only where the route sends the tier (elsewhere the pipeline warns that it was not sent).
+	const sent = serviceTier && provider.gemini?.serviceTier === true ? SERVICE_TIERS[serviceTier] : undefined;
+	return { serviceTier, firstBackoffMs: sent?.firstBackoffMs ?? DEFAULT_FIRST_BACKOFF_MS, minTimeoutSeconds: sent?.minTimeoutSeconds ?? 0 };
+}
+
+/** The first wait before a retry, on every route but a slow tier's. */
+export const DEFAULT_FIRST_BACKOFF_MS = 1000;
+
+function readTimeout(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject, s: Part<'resolution' | 'facts' | 'model'> & { minTimeoutSeconds: number }): number {
 	const seconds = Number(options.timeout ?? 0);
 	if (!Number.isFinite(seconds) || seconds < 0) throw itemError(ctx, itemIndex, '"Timeout" must be a number of seconds (0 for automatic)');
-	return 1000 * (seconds > 0 ? seconds : defaultTimeoutSeconds(s.resolution, s.facts, s.model));
+	return 1000 * Math.max(s.minTimeoutSeconds, seconds > 0 ? seconds : defaultTimeoutSeconds(s.resolution, s.facts, s.model));
 }
 
 function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Operation, options: IDataObject): Part<'imageSource' | 'imageProperties' | 'maskProperty' | 'imageUrls' | 'maskUrl' | 'allowedLinkHosts'> {
@@ -137,6 +152,7 @@ export function readSettings(ctx: IExecuteFunctions, itemIndex: number): ItemSet
 	const shape = readShape(ctx, itemIndex, route.operation);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const chosen = readOptions(ctx, itemIndex, options);
-	const timeoutMs = readTimeout(ctx, itemIndex, options, { ...route, ...shape });
-	return { itemIndex, ...route, ...shape, ...chosen, timeoutMs, ...readEditInputs(ctx, itemIndex, route.operation, options) };
+	const { minTimeoutSeconds, ...tier } = readTier(ctx, itemIndex, options, route.provider);
+	const timeoutMs = readTimeout(ctx, itemIndex, options, { ...route, ...shape, minTimeoutSeconds });
+	return { itemIndex, ...route, ...shape, ...chosen, ...tier, timeoutMs, ...readEditInputs(ctx, itemIndex, route.operation, options) };
 }

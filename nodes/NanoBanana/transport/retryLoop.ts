@@ -21,7 +21,8 @@ function afterRetries(attempts: number): string | undefined {
 /**
  * The one retry loop, for gateway calls and image downloads alike: an attempt that failed with a
  * retryable error is sent again after the gateway's Retry-After or a backoff with jitter, up to
- * Max Retries; `onWait` sees each wait before it starts (a 429 pauses the whole batch there). Once
+ * Max Retries; `onWait` sees each wait before it starts (a 429 pauses the whole batch there). A
+ * provider call on a slow tier starts its backoff from that tier's first wait. Once
  * the execution is stopped no new attempt starts, and a wait ends at once, with n8n's own
  * cancellation error.
  */
@@ -29,6 +30,7 @@ export async function withRetries<T>(
 	scope: CallScope,
 	attempt: (signal: AbortSignal | undefined) => Promise<T>,
 	onWait?: (facts: RetryFacts, delayMs: number) => void,
+	firstBackoffMs?: number,
 ): Promise<T> {
 	const signal = scope.ctx.getExecutionCancelSignal?.();
 	let counted = 0;
@@ -50,7 +52,7 @@ export async function withRetries<T>(
 			}
 			if (freeRetry) free++;
 			else counted++;
-			const delay = facts.retryAfterMs ?? backoffDelay(n);
+			const delay = facts.retryAfterMs ?? backoffDelay(n, Math.random, firstBackoffMs);
 			onWait?.(facts, delay);
 			await abortableWait(delay, signal);
 		}

@@ -24,9 +24,13 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 const BASE_DELAY_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
-/** Exponential backoff with full jitter: attempt 0 waits up to 1 s, then 2 s, 4 s ... capped. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-	const ceiling = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** attempt);
+/**
+ * Exponential backoff with half jitter: attempt 0 waits 0.5 to 1 s, then up to 2 s, 4 s ... capped
+ * at 30 s. A slow tier's calls start from their own first wait (Flex: 30 to 60 s), capped at eight
+ * times it.
+ */
+export function backoffDelay(attempt: number, random: () => number = Math.random, firstMs: number = BASE_DELAY_MS): number {
+	const ceiling = Math.min(Math.max(MAX_BACKOFF_MS, firstMs * 8), firstMs * 2 ** attempt);
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 

@@ -7,7 +7,7 @@
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import { providerMessage, tidyText } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
-import type { ExchangeSteps, WireCall } from '../wireFormats/wireFormat';
+import type { AnswerReader, ExchangeSteps, WireCall } from '../wireFormats/wireFormat';
 import { failedAttempt, gatewayError } from '../errors';
 import { abortableWait } from './hostCompat';
 import type { ProviderRequest, ProviderResponse } from './httpAttempt';
@@ -35,6 +35,7 @@ async function retried<T>(scope: CallScope, attempt: Attempt<T>): Promise<T> {
 		(facts, delay) => {
 			if (facts.status === 429 && !facts.probe) gate.pause(delay);
 		},
+		scope.s.firstBackoffMs,
 	);
 }
 
@@ -58,9 +59,10 @@ function parsed(scope: CallScope, response: ProviderResponse): unknown {
 }
 
 /** One request whose answer holds the images: read by the wire format, checked, retried as the check says. */
-export async function answerWithRetries(scope: CallScope, request: () => Promise<ProviderRequest>, read: (json: unknown) => GatewayAnswer, check: AnswerCheck): Promise<GatewayAnswer> {
+export async function answerWithRetries(scope: CallScope, request: () => Promise<ProviderRequest>, read: AnswerReader, check: AnswerCheck): Promise<GatewayAnswer> {
 	return await retried(scope, async (signal) => {
-		const answer = read(parsed(scope, await attemptOnce(scope, await request(), signal)));
+		const response = await attemptOnce(scope, await request(), signal);
+		const answer = read(parsed(scope, response), response.headers);
 		check(scope, answer);
 		return answer;
 	});

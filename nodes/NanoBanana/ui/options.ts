@@ -149,6 +149,21 @@ export const optionsCollection: INodeProperties = {
 			],
 		},
 		{
+			displayName: 'Service Tier',
+			name: 'serviceTier',
+			type: 'options',
+			default: 'standard',
+			displayOptions: { show: { '/provider': providersWith('serviceTier'), '/operation': ['generate', 'edit'] } },
+			description:
+				"Google's inference tier for the call. The tier that served it is in the JSON field serviceTier, and cost is priced at it.",
+			hint: 'Flex costs half and answers in 1 to 15 minutes (the node waits at least 15 minutes per call). For whole catalogues overnight, Submit Batch is half price too.',
+			options: [
+				{ name: 'Standard', value: 'standard', description: 'List price, an answer in seconds' },
+				{ name: 'Flex', value: 'flex', description: 'Half price, best effort: answers in 1 to 15 minutes, and may be shed under load (retried)' },
+				{ name: 'Priority', value: 'priority', description: 'Lowest latency at 75 to 100% over list price (paid tiers 2 and 3); Google may serve it as Standard' },
+			],
+		},
+		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',

@@ -12,10 +12,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { itemError } from '../errors';
 import type { FilePart } from '../inputs/inputParts';
-import { catalogueCost } from '../models/cost';
+import { atTier, catalogueCost } from '../models/cost';
 import { readGeminiAnswer } from './geminiAnswer';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
+import { namingRefusedTier, readServedTier, sentTier, tierField } from './geminiTier';
 import { base64Size, imageSlots } from './jsonBody';
 import { retryDelayInBody } from '../transport/retryPolicy';
 import type { CallPlan, WireCall, WireFormat } from './wireFormat';
@@ -99,10 +100,12 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const generationConfig: IDataObject = { responseModalities: s.includeText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
 	if (s.mediaResolution) generationConfig.mediaResolution = s.mediaResolution;
-	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig }, s.extraFields);
+	const tier = sentTier(scope);
+	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig, ...tierField(tier) }, s.extraFields);
+	const read = (json: unknown, headers: Record<string, unknown>) => readServedTier(readGeminiAnswer(json, baseUrl), headers, tier);
 
 	return {
-		exchange: singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await slots.build(template), (json) => readGeminiAnswer(json, baseUrl)),
+		exchange: namingRefusedTier(scope, singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await slots.build(template), read)),
 		// The API makes one image per call.
 		requests: s.numberOfImages,
 		warnings,
@@ -117,7 +120,7 @@ export const geminiGenerateContent: WireFormat = {
 	// "models/x is not found for API version v1beta, or is not supported for generateContent".
 	// Vertex AI: "Publisher Model `projects/.../models/x` was not found or your project does not have access to it."
 	modelGone: (status, message) => status === 404 && /\bmodels\/\S+ is not found|Publisher Model .* was not found|NOT_FOUND/i.test(message),
-	cost: (answer, facts, image) => catalogueCost(facts.record, answer.usage, image, answer.images.length),
+	cost: (answer, facts, image) => atTier(catalogueCost(facts.record, answer.usage, image, answer.images.length), answer.serviceTier),
 	// Google puts its retry delay in the error body (a RetryInfo with retryDelay "13s"), not in Retry-After.
 	retryDelay: retryDelayInBody,
 };

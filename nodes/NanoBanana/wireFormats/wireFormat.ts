@@ -20,6 +20,9 @@ import type { WireFormatId } from './wireFormatId';
 
 export type { WireFormatId };
 
+/** A route's reading of an answer: its JSON, and the response's headers (Google's served tier). */
+export type AnswerReader = (json: unknown, headers: Record<string, unknown>) => GatewayAnswer;
+
 /**
  * The steps an exchange is made of. Each request is built afresh for every attempt (a stream
  * cannot be sent twice). An answer without images is an error only where `answer` reads it; a
@@ -29,7 +32,7 @@ export interface ExchangeSteps {
 	/** One request (an upload, a submit, a poll), through the retry loop and the gate. */
 	request(build: () => Promise<ProviderRequest>): Promise<ProviderResponse>;
 	/** One request whose JSON answer holds the images: read, checked, and sent again while the check says so. */
-	answer(build: () => Promise<ProviderRequest>, read: (json: unknown) => GatewayAnswer): Promise<GatewayAnswer>;
+	answer(build: () => Promise<ProviderRequest>, read: AnswerReader): Promise<GatewayAnswer>;
 	/** A pause between polls that ends at once when the execution is stopped. */
 	wait(ms: number): Promise<void>;
 }
@@ -45,7 +48,7 @@ export interface WireCall {
 }
 
 /** The exchange of every route today: one POST to the provider whose answer holds the image. */
-export function singlePost(url: string, headers: Record<string, string>, body: () => Promise<RequestBody>, read: (json: unknown) => GatewayAnswer): WireCall['exchange'] {
+export function singlePost(url: string, headers: Record<string, string>, body: () => Promise<RequestBody>, read: AnswerReader): WireCall['exchange'] {
 	return async (steps) => await steps.answer(async () => ({ method: 'POST', url, headers, body: await body(), authenticated: true }), read);
 }
 
