@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runBatch } from './batch';
+import { runJobOperation } from './batchMode/batchJobs';
+import { runSubmitBatch } from './batchMode/submitBatch';
 import { vertexAiConnectionTest } from './route/googleCloudTest';
 import { PROVIDERS, PROVIDER_IDS } from './route/providers';
 import { nodeProperties } from './ui/description';
@@ -17,9 +19,10 @@ export class NanoBanana implements INodeType {
 		// Version 2: Google's and OpenRouter's default model is the current Nano Banana 2 model
 		// (version 1 nodes keep theirs; a retired model is sent as its replacement in both).
 		// Version 3: Concurrency Auto is the default (versions 1 and 2 keep their 3).
+		// Batch mode (Submit, Get, Cancel Batch) and Service Tier are new settings in every version: no change for saved workflows.
 		version: [1, 2, 3],
 		defaultVersion: 3,
-		subtitle: '={{ $parameter["operation"] === "edit" ? "Edit image" : "Generate image" }}: {{ $parameter["model"] }}',
+		subtitle: '={{ {"edit": "Edit image", "submitBatch": "Submit batch", "getBatch": "Get batch", "cancelBatch": "Cancel batch"}[$parameter["operation"]] ?? "Generate image" }}{{ ["getBatch", "cancelBatch"].includes($parameter["operation"]) ? "" : ": " + $parameter["model"] }}',
 		description:
 			"Generate and edit images with Google's Gemini image models (Nano Banana) through Google's Gemini API, Vertex AI, OpenRouter, or OpenAI-style image gateways",
 		defaults: {
@@ -46,6 +49,10 @@ export class NanoBanana implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Batch mode takes the whole input as one job (Submit) or each item as a job's name (Get, Cancel).
+		const operation = this.getNodeParameter('operation', 0) as string;
+		if (operation === 'submitBatch') return await runSubmitBatch(this);
+		if (operation === 'getBatch' || operation === 'cancelBatch') return await runJobOperation(this, operation);
 		return await runBatch(this);
 	}
 }

@@ -20,7 +20,7 @@ function routeKey(ctx: IExecuteFunctions): string | undefined {
 }
 
 /** The item that stands for a failed one under "Continue On Fail". */
-function errorJson(error: unknown): IDataObject {
+export function errorJson(error: unknown): IDataObject {
 	const e = error as { message?: string; description?: string | null; httpCode?: string | null };
 	const json: IDataObject = { error: e.message ?? String(error) };
 	if (e.description) json.description = e.description;

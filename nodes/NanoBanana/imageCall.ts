@@ -32,7 +32,7 @@ import type { WireFormat } from './wireFormats/wireFormat';
 export type { CallScope } from './callScope';
 
 /** The route one item's calls take: its connection and the wire format it selects. */
-interface Route {
+export interface Route {
 	connection: Connection;
 	format: WireFormat;
 }
@@ -40,11 +40,29 @@ interface Route {
 /** A retired model's replacement may itself be retired: the catalogue's chains are short. */
 const MAX_REPLACEMENTS = 3;
 
+/** Everything before an item's first request: its route open, the model to send chosen and checked, its inputs read. */
+export interface PreparedCall {
+	/** The item's scope with its route open, before a model was chosen (a replacement starts from it). */
+	opened: CallScope;
+	/** The same with the model to send. */
+	scope: CallScope;
+	route: Route;
+	choice: ModelChoice;
+	inputs: InputImages;
+}
+
+export async function prepareCall(start: CallScope): Promise<PreparedCall> {
+	const { scope: opened, route } = await openRoute(start);
+	const choice = chooseModel(opened.s.provider, route.format.forwardsGoogleIds, opened.s.model, route.connection.baseUrl);
+	const scope = withModel(opened, choice);
+	const inputs = await readInputs(scope, route.format.maxInputs(scope.s.facts, scope.s.model, route.connection.dialect), scope.s.provider.displayName);
+	return { opened, scope, route, choice, inputs };
+}
+
 export async function runImageCall(start: CallScope): Promise<INodeExecutionData[]> {
-	const { scope, route } = await openRoute(start);
-	let choice = chooseModel(scope.s.provider, route.format.forwardsGoogleIds, scope.s.model, route.connection.baseUrl);
-	let current = withModel(scope, choice);
-	const inputs = await readInputs(current, route.format.maxInputs(current.s.facts, current.s.model, route.connection.dialect), current.s.provider.displayName);
+	const { opened: scope, scope: first, route, choice: chosen, inputs } = await prepareCall(start);
+	let choice = chosen;
+	let current = first;
 	let sent = await sendItem(current, route, inputs);
 	for (let n = 0; sent.gone && choice.onGone && n < MAX_REPLACEMENTS; n++) {
 		choice = afterGone(scope.s.provider, choice, route.connection.baseUrl);
@@ -72,7 +90,7 @@ function withModel(scope: CallScope, choice: ModelChoice): CallScope {
 }
 
 /** Edit's "Match First Input Image": the ratio the model takes that is closest to the image's shape. */
-function matchedRatio(scope: CallScope, inputs: InputImages, warnings: Warning[]): AspectRatio | undefined {
+export function matchedRatio(scope: CallScope, inputs: InputImages, warnings: Warning[]): AspectRatio | undefined {
 	const first = inputs.images[0];
 	if (!first?.width || !first.height) {
 		warnings.push(notice(`"Match First Input Image" was not applied: the size of "${first?.property ?? 'the first image'}" could not be read, so the ratio was left to the model.`));

@@ -30,6 +30,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Answer, RouteContext } from './doubleKit';
 import { EXTRA_RATIOS, GEMINI_RATIOS, GOOGLE_MODELS, HttpError, headerValue, jsonAnswer, nearestOf, nextSeed } from './doubleKit';
+import { JSONL_TYPES, createBatchRoute } from './geminiBatch';
 import { encodeJpeg, encodePng, readImageSize } from './images';
 
 export const GEMINI_MODELS = Object.keys(GOOGLE_MODELS);
@@ -253,7 +254,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 		const length = Number(h('x-goog-upload-header-content-length'));
 		const mimeType = h('x-goog-upload-header-content-type');
 		if (!Number.isInteger(length) || length <= 0) throw invalid('X-Goog-Upload-Header-Content-Length is missing or invalid.');
-		if (!INPUT_TYPES.has(mimeType)) throw invalid(`X-Goog-Upload-Header-Content-Type: unsupported MIME type ${JSON.stringify(mimeType)}`);
+		if (!INPUT_TYPES.has(mimeType) && !JSONL_TYPES.has(mimeType)) throw invalid(`X-Goog-Upload-Header-Content-Type: unsupported MIME type ${JSON.stringify(mimeType)}`);
 		const file = isObject(req.json?.file) ? req.json.file : {};
 		const id = randomBytes(8).toString('hex');
 		// Google's metadata is camelCase (`display_name` is the REST API's snake_case spelling, also taken).
@@ -274,7 +275,7 @@ export function createGeminiRoute(ctx: RouteContext) {
 			throw invalid('The upload needs X-Goog-Upload-Command: upload, finalize and X-Goog-Upload-Offset: 0.');
 		}
 		if (req.raw.length !== upload.length) throw invalid(`Upload length ${req.raw.length} does not match the announced ${upload.length}.`);
-		if (!readImageSize(req.raw)) throw invalid('The uploaded bytes are not an image.');
+		if (!JSONL_TYPES.has(upload.mimeType) && !readImageSize(req.raw)) throw invalid('The uploaded bytes are not an image.');
 		uploads.delete(id);
 		const name = `files/${randomBytes(6).toString('hex')}`;
 		const stored: UploadedFile = { name, uri: `${ctx.apiUrl}/google/v1beta/${name}`, mimeType: upload.mimeType, bytes: req.raw, processingPolls: settings.processingPolls };
@@ -290,11 +291,16 @@ export function createGeminiRoute(ctx: RouteContext) {
 		state: f.processingPolls > 0 ? 'PROCESSING' : 'ACTIVE',
 	});
 
+	const batches = createBatchRoute(ctx, files, generate);
+
 	return {
 		files,
 		settings,
 		generate,
+		/** Batch mode (geminiBatch.ts): its jobs, settings and counts. */
+		batches,
 		reset(): void {
+			batches.reset();
 			files.clear();
 			uploads.clear();
 			settings.processingPolls = 0;
@@ -331,6 +337,8 @@ export function createGeminiRoute(ctx: RouteContext) {
 				return jsonAnswer(200, describe(stored));
 			}
 			if (req.method === 'POST' && req.path === '/upload/v1beta/files') return startUpload(req);
+			const batch = batches.handle(req);
+			if (batch) return batch;
 			const call = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(req.path);
 			if (req.method === 'POST' && call) return generate(decodeURIComponent(call[1]), req);
 			throw googleError(404, 'NOT_FOUND', `Invalid URL (${req.method} ${req.path})`);

@@ -44,13 +44,20 @@ export function defaultTimeoutSeconds(resolution: Resolution | undefined, facts:
 
 type Part<K extends keyof ItemSettings> = Pick<ItemSettings, K>;
 
+/** What the item's request does: the operation, or for Submit Batch what its requests are ("Requests"). */
+function requestOperation(ctx: IExecuteFunctions, itemIndex: number): Operation {
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	if (operation !== 'submitBatch') return operation as Operation;
+	return ctx.getNodeParameter('batchOf', itemIndex, 'generate') === 'edit' ? 'edit' : 'generate';
+}
+
 function readModel(ctx: IExecuteFunctions, itemIndex: number): Part<'provider' | 'operation' | 'model' | 'facts' | 'prompt'> {
 	const providerId = ctx.getNodeParameter('provider', itemIndex) as ProviderId;
 	const provider = PROVIDERS[providerId];
 	if (!provider) {
 		throw itemError(ctx, itemIndex, `Unknown provider "${String(providerId)}"`, `Choose one of: ${Object.keys(PROVIDERS).join(', ')}.`);
 	}
-	const operation = ctx.getNodeParameter('operation', itemIndex) as Operation;
+	const operation = requestOperation(ctx, itemIndex);
 	const model = String(ctx.getNodeParameter('model', itemIndex, '') ?? '').trim();
 	if (model === '') throw itemError(ctx, itemIndex, '"Model" is empty', 'Choose a model from the list or type its ID.');
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '');
@@ -87,7 +94,7 @@ function wholeNumber(ctx: IExecuteFunctions, itemIndex: number, value: unknown, 
 
 type OptionKeys = 'numberOfImages' | 'outputProperty' | 'responseFormat' | 'mediaResolution' | 'includeText' | 'extraFields' | 'maxRetries' | 'onTextAnswer' | 'outputMimeType' | 'jpegQuality';
 
-function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Part<OptionKeys> {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Part<OptionKeys> {
 	const outputProperty = String(options.outputProperty ?? 'data').trim();
 	if (outputProperty === '') {
 		throw itemError(ctx, itemIndex, '"Output Binary Property" is empty', 'Name the binary property for the images, for example data.');

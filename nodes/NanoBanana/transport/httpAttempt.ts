@@ -4,6 +4,8 @@
  * loop: an HTTP error with the provider's words and a hint, or a network failure named for what
  * happened (refused, reset, cut off, timed out). The key never travels with a redirect.
  */
+import { Readable } from 'node:stream';
+
 import FormData from 'form-data';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
@@ -25,8 +27,8 @@ export function toBuffer(body: unknown): Buffer {
 	return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
-/** A request body: JSON, JSON already built into a buffer (base64 images in it), or multipart. */
-export type RequestBody = IDataObject | Buffer | FormData;
+/** A request body: JSON, JSON already built into a buffer (base64 images in it), multipart, or a stream of known length (an upload). */
+export type RequestBody = IDataObject | Buffer | FormData | Readable;
 
 /** One request to the provider, with its key, as a route's own step (an upload) needs it. */
 export interface ProviderRequest {
@@ -36,12 +38,24 @@ export interface ProviderRequest {
 	body?: RequestBody;
 	/** Send with the credential (the provider's own API) or without (a link to another host). */
 	authenticated: boolean;
+	/** Hand a successful answer's body over as a stream (`ProviderResponse.stream`), to be read as it comes. */
+	stream?: boolean;
 }
 
 export interface ProviderResponse {
 	status: number;
 	headers: Record<string, unknown>;
+	/** The answer's bytes (empty when it is handed over as a stream). */
 	body: Buffer;
+	stream?: Readable;
+}
+
+/** A streamed answer's bytes, for an error's words. */
+async function drained(body: unknown): Promise<Buffer> {
+	if (!(body instanceof Readable)) return toBuffer(body);
+	const chunks: Buffer[] = [];
+	for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+	return Buffer.concat(chunks);
 }
 
 /** Errors that never reached a whole HTTP answer: refused, reset, cut off, timed out. */
@@ -105,7 +119,7 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 			...(form ? { ...form.getHeaders(), 'Content-Length': String(form.getLengthSync()) } : body === undefined ? {} : { 'Content-Type': 'application/json' }),
 			...request.headers,
 		},
-		encoding: 'arraybuffer',
+		encoding: request.stream ? 'stream' : 'arraybuffer',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: s.timeoutMs,
@@ -126,8 +140,9 @@ export async function attemptOnce(scope: CallScope, request: ProviderRequest, si
 		throw networkFailure(scope, error, request.url);
 	}
 
-	const raw = toBuffer(response.body);
 	const status = response.statusCode;
+	if (request.stream && status < 400 && response.body instanceof Readable) return { status, headers: response.headers ?? {}, body: Buffer.alloc(0), stream: response.body };
+	const raw = await drained(response.body);
 	if (status >= 400) {
 		const message = providerMessage(raw) ?? `HTTP ${status}`;
 		throw failedAttempt(

@@ -4,13 +4,94 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { gatewayInputLimits, providersWith } from '../route/capabilities';
+import { gatewayInputLimits, providersWith, providersWithout } from '../route/capabilities';
 import type { Provider } from '../route/providers';
 import { PROVIDERS, PROVIDER_IDS } from '../route/providers';
 import { INPUT_LIMITS, LONG_RATIO_HINT, ONE_SIZE, SMALLEST, list, ratioOptions } from './modelHints';
 import { optionsCollection } from './options';
 
-const forEdit = { show: { operation: ['edit'] } };
+/** Where a field shows for Edit: the Edit operation, and Submit Batch of edits. */
+const EDITING: Array<Record<string, string[]>> = [{ operation: ['edit'] }, { operation: ['submitBatch'], batchOf: ['edit'] }];
+/** Where a field shows for Generate: the Generate operation, and Submit Batch of generations. */
+const GENERATING: Array<Record<string, string[]>> = [{ operation: ['generate'] }, { operation: ['submitBatch'], batchOf: ['generate'] }];
+/** The batch operations that read no prompt, model or image settings: they name a job. */
+const NAMING_A_JOB = { operation: ['getBatch', 'cancelBatch'] };
+
+/** One field for each place it shows (n8n ORs values within a condition, never conditions): same name, same default. */
+function showIn(places: Array<Record<string, string[]>>, property: INodeProperties): INodeProperties[] {
+	return places.map((place) => ({ ...property, displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, ...place } } }));
+}
+
+const GENERATE_AND_EDIT = [
+	{ name: 'Generate', value: 'generate', action: 'Generate an image from text', description: 'Create images from a text prompt' },
+	{ name: 'Edit', value: 'edit', action: 'Edit images with a text prompt', description: 'Change, combine or restyle images from the input item, guided by a prompt' },
+];
+
+const BATCH_OPERATIONS = [
+	{ name: 'Submit Batch', value: 'submitBatch', action: 'Submit a batch job at half price', description: 'Send every input item as one batch job: half price, results within 24 hours' },
+	{ name: 'Get Batch', value: 'getBatch', action: 'Get a batch job', description: "A batch job's state, or once it has succeeded its images" },
+	{ name: 'Cancel Batch', value: 'cancelBatch', action: 'Cancel a batch job', description: 'Stop a batch job that has not finished' },
+];
+
+/** The operation field: Generate and Edit everywhere, the batch operations where the provider has batch mode. */
+function operationProperties(): INodeProperties[] {
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- generate is among the options of both fields
+	const base = { displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, default: 'generate' } as const;
+	return [
+		{ ...base, displayOptions: { show: { provider: providersWith('batch') } }, options: [...GENERATE_AND_EDIT, ...BATCH_OPERATIONS] },
+		{ ...base, displayOptions: { show: { provider: providersWithout('batch') } }, options: GENERATE_AND_EDIT },
+	];
+}
+
+/** Submit Batch's own fields: what its requests are, and whether to wait for the job. */
+const submitBatchProperties: INodeProperties[] = [
+	{
+		displayName: 'Requests',
+		name: 'batchOf',
+		type: 'options',
+		default: 'generate',
+		displayOptions: { show: { operation: ['submitBatch'] } },
+		description: 'What each request of the job does: each input item becomes one request (or one per image under Number of Images)',
+		options: [
+			{ name: 'Generate', value: 'generate', description: 'Images from each item\'s prompt' },
+			{ name: 'Edit', value: 'edit', description: "Each item's images (binary properties or links), changed by its prompt" },
+		],
+	},
+];
+
+/** After the job's fields: whether Submit Batch waits for the job, and how long. */
+const waitProperties: INodeProperties[] = [
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { operation: ['submitBatch'] } },
+		description: 'Whether to poll the job inside this execution until it ends or the time below runs out. When it succeeds in time, the node outputs its images as Get Batch does; otherwise its state.',
+		hint: 'Jobs usually take minutes to hours (up to 24). For long jobs, leave this off and use Wait and Get Batch nodes: see the example workflow in the README.',
+	},
+	{
+		displayName: 'Wait Up To (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		default: 10,
+		typeOptions: { minValue: 1, maxValue: 1440 },
+		displayOptions: { show: { operation: ['submitBatch'], waitForCompletion: [true] } },
+		description: 'How long to poll before returning the job\'s state. The polls back off from 10 seconds to 2 minutes.',
+	},
+];
+
+/** Get and Cancel Batch: the job, by the name Submit Batch gave it. */
+const batchNameProperty: INodeProperties = {
+	displayName: 'Batch Name',
+	name: 'batchName',
+	type: 'string',
+	default: '={{ $json.batchName }}',
+	required: true,
+	displayOptions: { show: NAMING_A_JOB },
+	placeholder: 'e.g. batches/123abc',
+	description: 'The job\'s name, as Submit Batch outputs it in batchName (batches/...). The default reads it from the input item.',
+};
 
 /** The model field of one provider in some node versions, starting at that provider's usual model. */
 function modelProperty(provider: Provider, defaultModel: string, versions?: INodeProperties['displayOptions']): INodeProperties {
@@ -21,7 +102,7 @@ function modelProperty(provider: Provider, defaultModel: string, versions?: INod
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- the list loads at run time (getModels) and holds this default
 		default: defaultModel,
 		required: true,
-		displayOptions: { show: { provider: [provider.id], ...versions?.show } },
+		displayOptions: { show: { provider: [provider.id], ...versions?.show }, hide: NAMING_A_JOB },
 		typeOptions: {
 			loadOptionsMethod: 'getModels',
 			loadOptionsDependsOn: ['provider'],
@@ -53,27 +134,7 @@ export const nodeProperties: INodeProperties[] = [
 		description: 'The image gateway to call. Each one has its own credential.',
 		options: PROVIDER_IDS.map((id) => ({ name: PROVIDERS[id].displayName, value: id })),
 	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		default: 'generate',
-		options: [
-			{
-				name: 'Generate',
-				value: 'generate',
-				action: 'Generate an image from text',
-				description: 'Create images from a text prompt',
-			},
-			{
-				name: 'Edit',
-				value: 'edit',
-				action: 'Edit images with a text prompt',
-				description: 'Change, combine or restyle images from the input item, guided by a prompt',
-			},
-		],
-	},
+	...operationProperties(),
 	// One model field per provider, so that each starts at that provider's usual model; where
 	// version 2 changed that default, one field per version (saved workflows leave defaults out).
 	...PROVIDER_IDS.flatMap((id): INodeProperties[] => {
@@ -84,6 +145,8 @@ export const nodeProperties: INodeProperties[] = [
 			modelProperty(provider, provider.currentDefault, { show: { '@version': [{ _cnd: { gte: 2 } }] } }),
 		];
 	}),
+	...submitBatchProperties,
+	batchNameProperty,
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -91,34 +154,34 @@ export const nodeProperties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
+		displayOptions: { hide: NAMING_A_JOB },
 		placeholder: 'e.g. A studio photo of a ceramic mug on a marble table, soft morning light',
 		description:
 			'What to draw, or for Edit what to change. Ask for a picture plainly: the models can answer with text only when the prompt does not ask for an image.',
 	},
-	{
+	...showIn(EDITING, {
 		displayName: 'Image Source',
 		name: 'imageSource',
 		type: 'options',
 		default: 'binary',
-		displayOptions: forEdit,
 		description: 'Where the images to edit come from',
 		options: [
 			{ name: 'Binary Properties of the Item', value: 'binary', description: 'Images an earlier node put into the item (Read Files, HTTP Request, a form upload ...)' },
 			{ name: 'Image URLs', value: 'url', description: 'Links to the images: the node downloads them (a product photo column, a CMS field, a webhook body)' },
 		],
-	},
-	{
+	}),
+	...showIn(EDITING, {
 		displayName: 'Input Image Properties',
 		name: 'imageProperties',
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { operation: ['edit'], imageSource: ['binary'] } },
+		displayOptions: { show: { imageSource: ['binary'] } },
 		placeholder: 'e.g. data, product, style',
 		description:
 			'Names of the input item\'s binary properties that hold the images to send, separated by commas. They are sent in this order.',
 		hint: `${INPUT_LIMITS}. Gateways have their own limits: ${gatewayInputLimits()}.`,
-	},
+	}),
 	{
 		displayName: 'Mask Property',
 		name: 'maskProperty',
@@ -129,19 +192,19 @@ export const nodeProperties: INodeProperties[] = [
 		description:
 			'Optional binary property holding a mask: a PNG the size of the first image, transparent where the image should change. Leave empty to let the model decide.',
 	},
-	{
+	...showIn(EDITING, {
 		displayName: 'Image URLs',
 		name: 'imageUrls',
 		type: 'string',
 		default: '',
 		required: true,
 		typeOptions: { rows: 2 },
-		displayOptions: { show: { operation: ['edit'], imageSource: ['url'] } },
+		displayOptions: { show: { imageSource: ['url'] } },
 		placeholder: 'e.g. https://shop.example.com/photos/mug.jpg',
 		description:
 			'Links (http or https) to the images to edit, in order: one per line, separated by commas, or an expression that returns a list. Each must point at a PNG, JPEG or WebP file of at most 20 MB, not at a web page.',
 		hint: 'Downloaded without your API key, with the same retries as the answers. When the links come from a webhook, a form or an AI agent, set Options > Allowed Link Hosts.',
-	},
+	}),
 	{
 		displayName: 'Mask URL',
 		name: 'maskUrl',
@@ -151,15 +214,13 @@ export const nodeProperties: INodeProperties[] = [
 		placeholder: 'e.g. https://shop.example.com/masks/mug-background.png',
 		description: 'Optional link to a mask: a PNG the size of the first image, transparent where the image should change',
 	},
-	{
+	...showIn(GENERATING, {
 		...aspectRatioBase,
-		displayOptions: { show: { operation: ['generate'] } },
 		description: `Shape of the image. Auto leaves it to the model (usually 1:1).${LONG_RATIO_HINT}`,
 		options: [{ name: 'Auto', value: 'auto', description: "The model's default" }, ...ratioOptions],
-	},
-	{
+	}),
+	...showIn(EDITING, {
 		...aspectRatioBase,
-		displayOptions: forEdit,
 		description:
 			`Shape of the image. Match First Input Image picks the ratio the model takes that is closest to the first image's own width and height.${LONG_RATIO_HINT}`,
 		options: [
@@ -167,12 +228,13 @@ export const nodeProperties: INodeProperties[] = [
 			{ name: 'Match First Input Image', value: 'matchInput', description: "The supported ratio closest to the first input image's shape" },
 			...ratioOptions,
 		],
-	},
+	}),
 	{
 		displayName: 'Resolution',
 		name: 'resolution',
 		type: 'options',
 		default: 'auto',
+		displayOptions: { hide: NAMING_A_JOB },
 		description: `Size class of the image. 2K and 4K can take 2 to 3 minutes; ${list(ONE_SIZE)} make 1K only (a larger size is not sent, with a warning).`,
 		options: [
 			{ name: 'Auto', value: 'auto', description: "The model's default (usually 1K)" },
@@ -182,5 +244,6 @@ export const nodeProperties: INodeProperties[] = [
 			{ name: '4K', value: '4K', description: 'About 4096 pixels; large files, slow' },
 		],
 	},
+	...waitProperties,
 	optionsCollection,
 ];

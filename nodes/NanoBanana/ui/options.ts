@@ -6,6 +6,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { providersWith, providersWithout } from '../route/capabilities';
 
+/** The batch operations: one job for the whole input, never more than a few requests at once. */
+const BATCH_OPERATIONS = ['submitBatch', 'getBatch', 'cancelBatch'];
+/** The batch operations that name a job and send no prompt. */
+const NAMING_A_JOB = ['getBatch', 'cancelBatch'];
+
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -18,18 +23,27 @@ export const optionsCollection: INodeProperties = {
 			name: 'allowedLinkHosts',
 			type: 'string',
 			default: '',
-			displayOptions: { show: { '/operation': ['edit'], '/imageSource': ['url'] } },
+			displayOptions: { show: { '/operation': ['edit', 'submitBatch'], '/imageSource': ['url'] } },
 			placeholder: 'e.g. cdn.shop.example, *.cloudfront.net',
 			description:
 				'The only hosts Image URLs and Mask URL may point at, separated by commas: a host name, or *.domain for its subdomains. A link to any other host, or a redirect to one, fails before anything is downloaded from it. Empty: any host.',
 			hint: 'Set it whenever the links come from a webhook, a form or an AI agent: it keeps them off the n8n server\'s own network (cloud metadata, internal services).',
 		},
 		{
+			displayName: 'Batch Display Name',
+			name: 'batchDisplayName',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { '/operation': ['submitBatch'] } },
+			placeholder: 'e.g. Spring catalogue, 4:5 ads',
+			description: 'A name for the job, shown in Google AI Studio. Empty: the workflow\'s name and the execution.',
+		},
+		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
 			default: 3,
-			displayOptions: { show: { '@version': [1, 2] } },
+			displayOptions: { show: { '@version': [1, 2] }, hide: { '/operation': BATCH_OPERATIONS } },
 			typeOptions: { minValue: 1, maxValue: 20 },
 			description:
 				'The most requests to the gateway at once across all input items. Output order stays the same. When the gateway answers 429, the node runs fewer at once and slowly goes back up, so a value above the gateway\'s limit costs no images.',
@@ -40,7 +54,7 @@ export const optionsCollection: INodeProperties = {
 			type: 'number',
 			// Version 3: 0 is "Auto", the default of new nodes.
 			default: 0,
-			displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }] } },
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }] }, hide: { '/operation': BATCH_OPERATIONS } },
 			typeOptions: { minValue: 0, maxValue: 100 },
 			description:
 				'The most requests to the gateway at once across all input items; 0 is Auto: start at 4 and double while the gateway takes every request, up to the batch, and run what the gateway took after its first 429. Later executions on the same credential start where the last one ended. Output order stays the same.',
@@ -50,6 +64,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Extra Request Fields (JSON)',
 			name: 'extraFields',
 			type: 'json',
+			displayOptions: { hide: { '/operation': NAMING_A_JOB } },
 			default: '{}',
 			description:
 				'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
@@ -58,6 +73,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: "Include the Model's Text",
 			name: 'includeText',
 			type: 'boolean',
+			displayOptions: { hide: { '/operation': NAMING_A_JOB } },
 			default: false,
 			description:
 				"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
@@ -66,6 +82,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Input Media Resolution',
 			name: 'mediaResolution',
 			type: 'options',
+			displayOptions: { hide: { '/operation': NAMING_A_JOB } },
 			default: 'auto',
 			description: "How finely Gemini reads the input images (Google's Gemini API and TheTurbo style gateways)",
 			options: [
@@ -97,6 +114,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Number of Images',
 			name: 'numberOfImages',
 			type: 'number',
+			displayOptions: { hide: { '/operation': NAMING_A_JOB } },
 			default: 1,
 			typeOptions: { minValue: 1, maxValue: 10 },
 			description:

@@ -4,6 +4,8 @@
  * none), then a wait until the file is ACTIVE. The answer's `uri` becomes a `fileData` part.
  * Files expire after 48 hours on Google's side.
  */
+import type { Readable } from 'node:stream';
+
 import type { FilePart } from '../inputs/inputParts';
 import { gatewayError } from '../errors';
 import type { ProviderResponse } from '../transport/httpAttempt';
@@ -35,7 +37,7 @@ const POLL_MS = 1000;
 const POLLS = 60;
 
 /** The resumable upload's start: the key goes here, with the file's metadata; the answer names the upload address. */
-async function startUpload({ scope, provider, baseUrl, steps }: CallPlan, part: FilePart): Promise<string> {
+async function startUpload({ scope, provider, baseUrl, steps }: Pick<CallPlan, 'scope' | 'provider' | 'baseUrl' | 'steps'>, part: FilePart): Promise<string> {
 	const start = await steps.request(async () => ({
 		method: 'POST',
 		url: `${baseUrl}/upload/v1beta/files`,
@@ -57,17 +59,25 @@ async function startUpload({ scope, provider, baseUrl, steps }: CallPlan, part: 
 }
 
 /** The bytes, in one "upload, finalize" request; the upload address carries its own upload id: the key stays with the API. */
-async function sendBytes({ steps }: CallPlan, part: FilePart, uploadUrl: string): Promise<ProviderResponse> {
+async function sendBytes({ steps }: Pick<CallPlan, 'steps'>, part: FilePart, uploadUrl: string): Promise<ProviderResponse> {
 	return await steps.request(async () => ({
 		method: 'POST',
 		url: uploadUrl,
 		headers: { 'X-Goog-Upload-Command': 'upload, finalize', 'X-Goog-Upload-Offset': '0', 'Content-Type': part.contentType, 'Content-Length': String(part.size) },
-		body: await readWhole(part),
+		// Streamed from n8n's binary store (or the buffer it holds), opened afresh for each attempt.
+		body: await asBody(part),
 		authenticated: false,
 	}));
 }
 
+/** An input image too large to send inline, uploaded: the `fileData` part that names it. */
 export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<{ mimeType: string; fileUri: string }> {
+	const file = await uploadFile(plan, part);
+	return { mimeType: file.mimeType, fileUri: file.uri };
+}
+
+/** Any file (an input image, a batch job's requests), uploaded and ACTIVE: its name (`files/...`), URI and type. */
+export async function uploadFile(plan: Pick<CallPlan, 'scope' | 'provider' | 'baseUrl' | 'steps'>, part: FilePart): Promise<{ name: string; uri: string; mimeType: string }> {
 	const { scope, provider, baseUrl, steps } = plan;
 	const done = await sendBytes(plan, part, await startUpload(plan, part));
 	let file = fileOf(done);
@@ -81,17 +91,13 @@ export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<
 			scope,
 			done.status,
 			`${provider.displayName} did not accept the upload of "${part.property}"${file?.state ? ` (state ${file.state})` : ''}`,
-			'The image was too large to send inline and the Files API upload failed. Send a smaller image, or run again.',
+			'The file was too large to send inline and the Files API upload failed. Run again; for an image, send a smaller one.',
 		);
 	}
-	return { mimeType: file.mimeType ?? part.contentType, fileUri: file.uri };
+	return { name: file.name ?? file.uri.replace(/^.*\/(files\/[^/]+)$/, '$1'), uri: file.uri, mimeType: file.mimeType ?? part.contentType };
 }
 
-/** The upload body: the input's bytes (held once; a stream could not be sent a second time). */
-async function readWhole(part: FilePart): Promise<Buffer> {
-	const source = await part.open();
-	if (Buffer.isBuffer(source)) return source;
-	const chunks: Buffer[] = [];
-	for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-	return Buffer.concat(chunks);
+/** The upload body: the input's bytes as n8n holds them, a stream where it keeps them on disk. */
+async function asBody(part: FilePart): Promise<Buffer | Readable> {
+	return await part.open();
 }

@@ -17,6 +17,7 @@ import { readGeminiAnswer } from './geminiAnswer';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
 import { namingRefusedTier, readServedTier, sentTier, tierField } from './geminiTier';
+import type { ImageSlots } from './jsonBody';
 import { base64Size, imageSlots } from './jsonBody';
 import { retryDelayInBody } from '../transport/retryPolicy';
 import type { CallPlan, WireCall, WireFormat } from './wireFormat';
@@ -78,8 +79,16 @@ function modelUrl(plan: CallPlan, method: string): string {
 	return plan.scope.connection?.modelUrl?.(model, method) ?? `${plan.baseUrl}/v1beta/${modelResource(model)}:${method}`;
 }
 
-async function build(plan: CallPlan): Promise<WireCall> {
-	const { scope, provider, baseUrl, inputs } = plan;
+/** One call's generateContent request: its JSON with a slot for each inline image, and the settings it could not send. */
+export interface GenerateContentRequest {
+	template: IDataObject;
+	slots: ImageSlots;
+	warnings: Warning[];
+}
+
+/** The request of one item's call (inputs too large to go inline are uploaded first), without the tier: the caller adds it. */
+export async function generateContentRequest(plan: CallPlan): Promise<GenerateContentRequest> {
+	const { scope, inputs } = plan;
 	const { s } = scope;
 	const config = geminiImageConfig(plan, {}, { mediaResolution: true });
 	const warnings = [...config.warnings];
@@ -100,15 +109,22 @@ async function build(plan: CallPlan): Promise<WireCall> {
 	const generationConfig: IDataObject = { responseModalities: s.includeText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
 	if (s.mediaResolution) generationConfig.mediaResolution = s.mediaResolution;
+	return { template: { contents: [{ role: 'user', parts }], generationConfig }, slots, warnings };
+}
+
+async function build(plan: CallPlan): Promise<WireCall> {
+	const { scope, provider, baseUrl } = plan;
+	const { s } = scope;
+	const request = await generateContentRequest(plan);
 	const tier = sentTier(scope);
-	const template = mergeFields({ contents: [{ role: 'user', parts }], generationConfig, ...tierField(tier) }, s.extraFields);
+	const template = mergeFields({ ...request.template, ...tierField(tier) }, s.extraFields);
 	const read = (json: unknown, headers: Record<string, unknown>) => readServedTier(readGeminiAnswer(json, baseUrl), headers, tier);
 
 	return {
-		exchange: namingRefusedTier(scope, singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await slots.build(template), read)),
+		exchange: namingRefusedTier(scope, singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await request.slots.build(template), read)),
 		// The API makes one image per call.
 		requests: s.numberOfImages,
-		warnings,
+		warnings: request.warnings,
 	};
 }
 

@@ -17,6 +17,8 @@ export interface ImageSlots {
 	slot(part: FilePart): string;
 	/** The template as JSON, each slot filled with its image's base64. */
 	build(template: unknown): Promise<Buffer>;
+	/** How many bytes `build` will make of the template, without reading an image. */
+	size(template: unknown): number;
 }
 
 const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
@@ -51,19 +53,25 @@ async function writeBase64(out: Buffer, offset: number, source: Buffer | Readabl
 export function imageSlots(): ImageSlots {
 	const nonce = randomBytes(6).toString('hex');
 	const parts: FilePart[] = [];
+	// Split on the slots: odd entries are slot numbers, even ones the JSON around them.
+	const sized = (template: unknown) => {
+		const pieces = JSON.stringify(template).split(new RegExp(`@@image-${nonce}-(\\d+)@@`));
+		let total = 0;
+		for (let i = 0; i < pieces.length; i++) {
+			total += i % 2 === 0 ? Buffer.byteLength(pieces[i]) : base64Length(parts[Number(pieces[i])].size);
+		}
+		return { pieces, total };
+	};
 	return {
 		slot(part) {
 			parts.push(part);
 			return `@@image-${nonce}-${parts.length - 1}@@`;
 		},
+		size(template) {
+			return sized(template).total;
+		},
 		async build(template) {
-			const text = JSON.stringify(template);
-			// Split on the slots: odd entries are slot numbers, even ones the JSON around them.
-			const pieces = text.split(new RegExp(`@@image-${nonce}-(\\d+)@@`));
-			let total = 0;
-			for (let i = 0; i < pieces.length; i++) {
-				total += i % 2 === 0 ? Buffer.byteLength(pieces[i]) : base64Length(parts[Number(pieces[i])].size);
-			}
+			const { pieces, total } = sized(template);
 			const out = Buffer.allocUnsafe(total);
 			let offset = 0;
 			for (let i = 0; i < pieces.length; i++) {
