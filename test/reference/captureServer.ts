@@ -8,6 +8,9 @@
  *   POST /upload/v1beta/files                  the Files API's resumable start (X-Goog-Upload-URL)
  *   POST /upload/v1beta/files?upload_id=...    a chunk ("upload") or the last one ("upload, finalize")
  *   GET  /v1beta/files/{id}                    the file, ACTIVE
+ *   POST /v1beta/{model}:batchGenerateContent  a batch job's operation, PENDING
+ *   GET  /v1beta/batches/{id}                  the job, RUNNING
+ *   POST /v1beta/batches/{id}:cancel           {}
  *   POST /v1/images/generations | /v1/images/edits   an OpenAI Images answer (b64_json)
  *   POST /v1/chat/completions                  a chat completion with one image in message.images
  *   POST .../token                             an OAuth token (a form body is recorded as its fields,
@@ -150,6 +153,13 @@ export async function startCaptureServer(): Promise<CaptureServer> {
 				uploads.set(id, { mimeType: headers['x-goog-upload-header-content-type'] ?? '', received: 0 });
 				return answer(res, 200, {}, { 'x-goog-upload-url': `${url}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`, 'x-goog-upload-status': 'active' });
 			}
+			if (path.endsWith(':batchGenerateContent')) {
+				const model = /\/v1beta\/(models\/[^:]+):/.exec(path)?.[1];
+				return answer(res, 200, { name: 'batches/ref1', metadata: { '@type': 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch', model, state: 'BATCH_STATE_PENDING', name: 'batches/ref1' } });
+			}
+			const job = /\/v1beta\/(batches\/[\w-]+)(:cancel)?$/.exec(path);
+			if (job?.[2]) return answer(res, 200, {});
+			if (job) return answer(res, 200, { name: job[1], metadata: { model: 'models/gemini-3-pro-image', state: 'BATCH_STATE_RUNNING', name: job[1], batchStats: { requestCount: '2', pendingRequestCount: '2' } }, done: false });
 			const file = /\/v1beta\/(files\/[\w-]+)$/.exec(path);
 			if (req.method === 'GET' && file) return answer(res, 200, { name: file[1], uri: `${url}/v1beta/${file[1]}`, mimeType: 'image/png', state: 'ACTIVE' });
 			if (/\/v1\/images\/(generations|edits)$/.test(path)) {

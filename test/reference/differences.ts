@@ -6,7 +6,7 @@
  */
 import type { CapturedRequest } from './captureServer';
 
-export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType' | 'tokenAudience';
+export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType' | 'tokenAudience' | 'noTypeWithoutBody';
 
 /** Google's fixed token endpoint, where its auth library signs and posts the grant. */
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -78,6 +78,17 @@ export const DIFFERENCES: Record<DifferenceId, Difference> = {
 				if (aud !== GOOGLE_TOKEN_URL) throw new Error(`The client's assertion has aud ${String(aud)}`);
 			}
 			return { node: node.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)), client: client.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)) };
+		},
+	},
+	noTypeWithoutBody: {
+		route: 'Google Gemini API, batch jobs (Get Batch, Cancel Batch)',
+		client: 'labels a GET that has no body Content-Type: application/json (its default header for every request)',
+		node: 'sends no Content-Type where there is no body',
+		why: 'A content type describes a body; a GET has none, and Google reads none.',
+		apply(node, client) {
+			const bodiless = (r: CapturedRequest) => r.method === 'GET' && r.body.length === 0;
+			for (const r of node.filter(bodiless)) if (r.headers['content-type'] !== undefined) throw new Error(`The node labelled a GET without a body ${r.headers['content-type']}`);
+			return { node, client: client.map((r) => (bodiless(r) ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'content-type')) } : r)) };
 		},
 	},
 	noKeyOnUploadAddress: {

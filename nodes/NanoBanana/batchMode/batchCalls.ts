@@ -58,7 +58,8 @@ export async function getJob(scope: CallScope, name: string): Promise<BatchJob> 
 }
 
 export async function cancelJob(scope: CallScope, name: string): Promise<void> {
-	await requestWithRetries(scope, async () => ({ method: 'POST', url: `${baseOf(scope)}/v1beta/${name}:cancel`, headers: {}, body: {}, authenticated: true }));
+	// An empty JSON object, as Google's client sends it (n8n leaves an empty object out of a body).
+	await requestWithRetries(scope, async () => ({ method: 'POST', url: `${baseOf(scope)}/v1beta/${name}:cancel`, headers: {}, body: Buffer.from('{}'), authenticated: true }));
 }
 
 /**
