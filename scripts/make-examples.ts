@@ -14,6 +14,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
 import { AGENT_EXAMPLE_CREDENTIALS, agentWorkflow } from '../e2e/lib/agentWorkflow';
+import { batchWorkflow } from '../e2e/lib/batchWorkflow';
 import { CREDENTIAL_TYPE_OF } from '../e2e/lib/examples';
 
 export const NODE_TYPE = 'n8n-nodes-nano-banana.nanoBanana';
@@ -477,4 +478,9 @@ if (require.main === module) {
 	const agent = agentWorkflow('nbExampleAgentTool1', 'generate', { gateway, openAi });
 	writeFileSync(path.join(dir, 'agent', 'ai-agent-image-tool.json'), JSON.stringify(agent, null, 2) + '\n');
 	console.log(`examples/agent/ai-agent-image-tool.json  ${agent.name}`);
+	// Batch mode loops through n8n's Wait and If nodes: e2e/batch.e2e.ts runs it, with a short wait.
+	mkdirSync(path.join(dir, 'batch'), { recursive: true });
+	const batch = batchWorkflow();
+	writeFileSync(path.join(dir, 'batch', 'catalogue-batch-half-price.json'), JSON.stringify(batch, null, 2) + '\n');
+	console.log(`examples/batch/catalogue-batch-half-price.json  ${batch.name}`);
 }

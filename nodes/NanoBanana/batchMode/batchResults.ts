@@ -92,11 +92,14 @@ async function resultItems(run: ResultsRun, result: BatchResult): Promise<INodeE
 	return await toItems(scope, geminiGenerateContent, sent, []);
 }
 
+/** The job every result item names, and that it is done: a loop of Wait and Get Batch nodes can stop on `done`. */
+const jobFields = (run: ResultsRun): IDataObject => ({ batchName: run.job.name, state: run.job.state, done: true });
+
 /** What a batch result's item says beyond Generate's: the job, the request's key and item, the batch price. */
 function describe(run: ResultsRun, result: BatchResult, item: INodeExecutionData, n: number): INodeExecutionData {
 	const itemIndex = itemOfKey(result.key);
 	const { prompt: _prompt, ...json } = item.json;
-	const out: IDataObject = { ...json, operation: run.operation, batchName: run.job.name, key: result.key, itemIndex: itemIndex ?? null };
+	const out: IDataObject = { ...json, operation: run.operation, ...jobFields(run), key: result.key, itemIndex: itemIndex ?? null };
 	if (json.cost) out.cost = scaled(json.cost as CostEstimate, BATCH_PRICE_FACTOR);
 	const property = run.scope.s.outputProperty;
 	const binary = item.binary?.[property];
@@ -123,7 +126,7 @@ export async function jobResults(run: ResultsRun, continueOnFail: boolean): Prom
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				if (!continueOnFail) throw error;
 				const e = error as NodeApiError;
-				const json: IDataObject = { error: e.message, batchName: run.job.name, key: result.key, itemIndex: itemOfKey(result.key) ?? null };
+				const json: IDataObject = { error: e.message, ...jobFields(run), key: result.key, itemIndex: itemOfKey(result.key) ?? null };
 				if (e.description) json.description = e.description;
 				if (e.httpCode) json.httpCode = e.httpCode;
 				const paired = run.pairWith === 'requestItem' ? (itemOfKey(result.key) ?? run.scope.s.itemIndex) : run.scope.s.itemIndex;
