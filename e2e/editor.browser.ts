@@ -125,15 +125,15 @@ function shows(p: INodeProperties | { displayOptions?: INodeProperties['displayO
 	return true;
 }
 
-function expectedFields(provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] {
+function expectedFields(provider: ProviderId, operation: string, imageSource: 'binary' | 'url' = 'binary', more: Record<string, unknown> = {}): string[] {
 	// The editor adds new nodes at the node's default version (3).
-	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 3 };
+	const values: Record<string, unknown> = { provider, operation, imageSource, '@version': 3, ...more };
 	const names = nodeProperties.filter((p) => p.name !== 'provider' && p.type !== 'collection' && shows(p, values)).map((p) => p.name);
 	return [...new Set(names)];
 }
 
 /** The options the collection offers for these values, as their displayOptions say. */
-const optionNames = (provider: ProviderId, operation: 'generate' | 'edit', imageSource: 'binary' | 'url' = 'binary'): string[] =>
+const optionNames = (provider: ProviderId, operation: string, imageSource: 'binary' | 'url' = 'binary'): string[] =>
 	((nodeProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[])
 		.filter((o) => shows(o, { provider, operation, imageSource, '@version': 3 }))
 		.map((o) => String(o.displayName))
@@ -237,6 +237,8 @@ test('the node panel finds Nano Banana by name, with its icon, and adds it after
 	const generate = actions.filter({ hasText: 'Generate an image from text' }).first();
 	await generate.waitFor();
 	await actions.filter({ hasText: 'Edit images with a text prompt' }).first().waitFor();
+	// One action each: the operation fields per provider must not list them twice.
+	assert.equal(await actions.filter({ hasText: 'Generate an image from text' }).count(), 1);
 	await generate.click();
 	await page.locator('[data-test-id=ndv]').waitFor();
 });
@@ -378,6 +380,55 @@ test('after the provider changes, the model list offers that provider\'s models 
 	);
 	await pick(model, /^gemini-3-pro-image/);
 	assert.equal(await model.locator('input').first().inputValue(), 'gemini-3-pro-image');
+});
+
+/** The choices a select field offers now. */
+async function choices(select: Locator): Promise<string[]> {
+	await select.locator('input').first().click();
+	const items = page.locator('.el-select-dropdown__item:visible');
+	await items.first().waitFor();
+	const texts = (await items.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+	await page.keyboard.press('Escape');
+	return texts;
+}
+
+/** The options the collection offers now. */
+async function offeredOptions(): Promise<string[]> {
+	await page.locator('[data-test-id=collection-parameter-add]').click();
+	await page.locator('[data-test-id=collection-parameter-option]:visible').first().waitFor();
+	const options = (await page.locator('[data-test-id=collection-parameter-option]:visible').allInnerTexts()).map((o) => o.trim()).sort();
+	await page.keyboard.press('Escape');
+	return options;
+}
+
+test("Google's Gemini API offers batch mode and Service Tier; other providers Generate and Edit only", async () => {
+	await ensurePanelOpen();
+	const operation = page.locator('[data-test-id=parameter-input-operation]');
+	await chooseCredential('gptGe');
+	assert.deepEqual(await choices(operation), ['Generate', 'Edit']);
+	await chooseCredential('google');
+	assert.deepEqual(await choices(operation), ['Generate', 'Edit', 'Submit Batch', 'Get Batch', 'Cancel Batch']);
+	await pick(operation, /^Generate/);
+	const generateOptions = await offeredOptions();
+	assert.deepEqual(generateOptions, optionNames('google', 'generate'));
+	assert.ok(generateOptions.includes('Service Tier'), 'Service Tier missing on Google');
+
+	// Submit Batch: the generate fields and the job's own; Requests: Edit swaps in the edit inputs.
+	await pick(operation, /^Submit Batch/);
+	assert.deepEqual(await shownParameters(), expectedFields('google', 'submitBatch', 'binary', { batchOf: 'generate', waitForCompletion: false }));
+	const batchOptions = await offeredOptions();
+	assert.deepEqual(batchOptions, optionNames('google', 'submitBatch'));
+	assert.ok(batchOptions.includes('Batch Display Name') && !batchOptions.includes('Service Tier') && !batchOptions.includes('Concurrency'), batchOptions.join(', '));
+	await pick(page.locator('[data-test-id=parameter-input-batchOf]'), /^Edit/);
+	const editShown = await shownParameters();
+	assert.deepEqual(editShown, expectedFields('google', 'submitBatch', 'binary', { batchOf: 'edit', waitForCompletion: false }));
+	assert.ok(editShown.includes('imageSource') && editShown.includes('imageProperties'), editShown.join(', '));
+	await shot('03c-panel-submit-batch');
+
+	// Get Batch names a job: no prompt, model or image settings.
+	await pick(operation, /^Get Batch/);
+	assert.deepEqual(await shownParameters(), ['operation', 'batchName']);
+	await pick(operation, /^Generate/);
 });
 
 type TestAnswer = { saved: number | string; data?: { status?: string; message?: string } };

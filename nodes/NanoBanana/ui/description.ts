@@ -37,9 +37,11 @@ const BATCH_OPERATIONS = [
 function operationProperties(): INodeProperties[] {
 	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- generate is among the options of both fields
 	const base = { displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, default: 'generate' } as const;
+	// n8n's node panel lists the actions of the first field named operation, and a chosen action
+	// sets the first provider that field shows for: that must stay the default provider.
 	return [
-		{ ...base, displayOptions: { show: { provider: providersWith('batch') } }, options: [...GENERATE_AND_EDIT, ...BATCH_OPERATIONS] },
 		{ ...base, displayOptions: { show: { provider: providersWithout('batch') } }, options: GENERATE_AND_EDIT },
+		{ ...base, displayOptions: { show: { provider: providersWith('batch') } }, options: [...GENERATE_AND_EDIT, ...BATCH_OPERATIONS] },
 	];
 }
 
@@ -135,6 +137,8 @@ export const nodeProperties: INodeProperties[] = [
 		options: PROVIDER_IDS.map((id) => ({ name: PROVIDERS[id].displayName, value: id })),
 	},
 	...operationProperties(),
+	...submitBatchProperties,
+	batchNameProperty,
 	// One model field per provider, so that each starts at that provider's usual model; where
 	// version 2 changed that default, one field per version (saved workflows leave defaults out).
 	...PROVIDER_IDS.flatMap((id): INodeProperties[] => {
@@ -145,8 +149,6 @@ export const nodeProperties: INodeProperties[] = [
 			modelProperty(provider, provider.currentDefault, { show: { '@version': [{ _cnd: { gte: 2 } }] } }),
 		];
 	}),
-	...submitBatchProperties,
-	batchNameProperty,
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
