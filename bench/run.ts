@@ -24,8 +24,8 @@ import type { ProviderDouble } from '../test/double/providerDouble';
 import { startProviderDouble } from '../test/double/providerDouble';
 import { padPng } from '../test/concurrency/bigImage';
 import { N8N_SECTION_END, N8N_SECTION_START } from './n8nSection';
-import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, COLD, MB, MEMORY, OVERHEAD, RESULT_PREFIX, SCALE, answerBody, chatAnswerBody } from './scenarios';
+import type { BatchResult, HalfPriceResult, MemoryResult, OverheadResult } from './scenarios';
+import { BATCH, COLD, HALF_PRICE, MB, MEMORY, OVERHEAD, RESULT_PREFIX, SCALE, answerBody, chatAnswerBody } from './scenarios';
 
 const root = path.resolve(__dirname, '..');
 const builtNode = path.join(root, 'dist', 'nodes', 'NanoBanana', 'NanoBanana.node.js');
@@ -159,6 +159,16 @@ async function main(): Promise<void> {
 		const scalePlainGrowth = scalePlain.peakRss - scalePlain.baselineRss;
 		double.reset();
 
+		// 3d. Half price on Google: Flex, and SCALE.prompts prompts as one batch job (results of about 1 MB each, a responses file).
+		double.reset();
+		double.gemini.batches.settings.fileOutput = true;
+		double.gemini.batches.settings.resultImageBytes = SCALE.imageBytes;
+		process.stderr.write(`bench: half price, the Flex tier and ${SCALE.prompts} prompts in batch mode ...\n`);
+		const half = await runWorker<HalfPriceResult>(double, 'halfPrice');
+		const jobRequests = double.requests.filter((r) => /:batchGenerateContent$|\/batches\/|\/download\//.test(r.path)).length;
+		const halfGrowth = half.getRss.peakRss - half.getRss.baselineRss;
+		double.reset();
+
 		// 4. Cold start.
 		process.stderr.write('bench: cold require ...\n');
 		const cold = median(Array.from({ length: COLD.runs }, () => requireMs(builtNode)));
@@ -176,6 +186,10 @@ async function main(): Promise<void> {
 			['batch_200_rss_growth_plain_mb', scalePlainGrowth / MB],
 			['node_own_over_plain', nodeWithoutStoreMs / plainMs],
 			['cold_node_file_ms', inHost],
+			['flex_cost_over_standard', half.flexUsd / half.standardUsd],
+			['batch_mode_requests_200', jobRequests],
+			['batch_mode_cost_over_direct', half.batchUsd / half.standardUsd],
+			['batch_mode_get_200_rss_growth_mb', halfGrowth / MB],
 		];
 		const rows: Row[] = [
 			{ measure: `batch: ${BATCH.prompts} prompts, latency ${BATCH.latencyMs} ms, concurrency 1`, value: `${sec(batch.c1Ms)} (ideal ${sec(ideal(1))}, ${fmt(batch.c1Ms / ideal(1))}x)`, goal: '' },
@@ -200,6 +214,10 @@ async function main(): Promise<void> {
 			{ measure: `batch_200_rss_growth_mb: peak RSS growth during execute() (${scale.samples} samples)`, value: fmt(scaleGrowth / MB, 1), goal: '< 100' },
 			{ measure: `scale, plain: the same ${SCALE.prompts} answers by fetch + decode + file write, ${SCALE.concurrency} at a time, no n8n (${sec(scalePlain.executeMs)})`, value: fmt(scalePlainGrowth / MB, 1), goal: '' },
 			{ measure: 'scale: the node over that plain path', value: fmt(scaleGrowth / scalePlainGrowth), goal: '' },
+			{ measure: `flex_cost_over_standard: json.cost of one ${HALF_PRICE.model} image, Flex over Standard`, value: fmt(half.flexUsd / half.standardUsd, 3), goal: '0.5' },
+			{ measure: `batch_mode_requests_200: ${SCALE.prompts} prompts as one job: submit, poll, results file (direct: ${SCALE.prompts})`, value: String(jobRequests), goal: '' },
+			{ measure: 'batch_mode_cost_over_direct: json.cost of one image, batch over direct', value: fmt(half.batchUsd / half.standardUsd, 3), goal: '0.5' },
+			{ measure: `batch_mode_get_200_rss_growth_mb: Get Batch collecting ${half.images} images of ${mb(SCALE.imageBytes)} (${mb(half.getRss.outputBytes)} stored, ${sec(half.getRss.executeMs)}; ${half.getRss.samples} samples)`, value: fmt(halfGrowth / MB, 1), goal: '< 100' },
 			{ measure: `cold_require_ms: fresh node -e, median of ${COLD.runs}`, value: `${fmt(cold, 1)} ms`, goal: '< 50' },
 			{ measure: 'cold: n8n-workflow alone (peer dependency)', value: `${fmt(workflowAlone, 1)} ms`, goal: '' },
 			{ measure: 'cold_node_file_ms: node file with n8n-workflow already loaded (as inside n8n)', value: `${fmt(inHost, 1)} ms`, goal: '< 20' },
@@ -235,6 +253,11 @@ async function main(): Promise<void> {
 				` The same answers fetched, decoded and written to files by plain code, with no n8n, grow this process by ${fmt(scalePlainGrowth / MB, 1)} MB:` +
 				` the node is ${fmt(scaleGrowth / scalePlainGrowth)}x that. The growth does not follow the batch (run \`BENCH_SCALE_PROMPTS=50\` or \`400\`):` +
 				" it is V8 letting ~1.4 MB base64 strings pile up until its next full collection.",
+			`- Half price on Google: one ${HALF_PRICE.model} image costs ${fmt(half.flexUsd / half.standardUsd, 3)}x as much on the Flex tier as on Standard,` +
+				` and ${fmt(half.batchUsd / half.standardUsd, 3)}x in batch mode (both from \`json.cost\`, the catalogue's list price times the tier's or batch's share).` +
+				` ${SCALE.prompts} prompts as one job took ${jobRequests} requests (submit, one poll, the responses file) where direct calls take ${SCALE.prompts}.` +
+				` Get Batch read the ${mb(half.getRss.outputBytes)} of results line by line as the file downloaded and grew RSS by ${fmt(halfGrowth / MB, 1)} MB at the peak` +
+				` (${met(halfGrowth / MB, 100)}; direct, the same number of 1 MB images: ${fmt(scaleGrowth / MB, 1)} MB).`,
 			`- Node's own path (${met(nodeWithoutStoreMs / plainMs, 1)}): \`node_own_over_plain\` is the overhead figure without n8n's write to disk.`,
 			`- Cold start (${met(cold, 50)}): \`n8n-workflow\`, the peer dependency, takes ${fmt(workflowAlone, 1)} ms to load on its own. Inside n8n` +
 				' it is already loaded: n8n points `NODE_PATH` at its own modules before it loads community nodes, so their `n8n-workflow`' +

@@ -40,6 +40,19 @@ export const SCALE = {
 
 export const COLD = { runs: 7 };
 
+/** Half price on Google: SCALE.prompts prompts as one batch job whose results are images of about 1 MB, and the Flex tier. */
+export const HALF_PRICE = { model: 'gemini-3-pro-image', sampleEveryMs: 5 };
+
+export interface HalfPriceResult {
+	/** Peak RSS growth while Get Batch collects the job's results (filesystem mode). */
+	getRss: MemoryResult;
+	images: number;
+	/** json.cost.usd of one image: direct on the Standard tier, on Flex, and from the batch job. */
+	standardUsd: number;
+	flexUsd: number;
+	batchUsd: number;
+}
+
 /** The gateway the node talks to in every scenario: V-API style, a model that answers base64. */
 export const PROVIDER = 'gptGe' as const;
 export const MODEL = 'gemini-2.5-flash-image';

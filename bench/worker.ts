@@ -19,8 +19,8 @@ import type { InputItem, RunResult } from '../test/helpers/n8n';
 import { runNode, shutdownN8n } from '../test/helpers/n8n';
 import { PROVIDERS } from '../nodes/NanoBanana/route/providers';
 import { PROVIDER_DIALECT, credentialTypes } from '../test/helpers/nanoBanana';
-import type { BatchResult, MemoryResult, OverheadResult } from './scenarios';
-import { BATCH, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX, SCALE } from './scenarios';
+import type { BatchResult, HalfPriceResult, MemoryResult, OverheadResult } from './scenarios';
+import { BATCH, HALF_PRICE, JSON_MODEL, JSON_PROVIDER, MEMORY, MODEL, OVERHEAD, PROVIDER, RESULT_PREFIX, SCALE } from './scenarios';
 
 /**
  * The built node (what the package ships; `npm run bench` builds first). Loaded by path: next to
@@ -318,10 +318,45 @@ async function scalePlain(): Promise<MemoryResult> {
 	}
 }
 
+const usdOf = (result: RunResult): number => Number((result.items[0]?.json.cost as { usd?: number } | undefined)?.usd);
+
+/**
+ * Half price on Google: one image direct on the Standard and the Flex tiers, then SCALE.prompts
+ * prompts submitted as one batch job and its results (images of about 1 MB, a responses file)
+ * collected by Get Batch, with the peak RSS growth while it collects them.
+ */
+async function halfPrice(): Promise<HalfPriceResult> {
+	const google = (extra: INodeParameters): INodeParameters => ({ provider: 'google', model: HALF_PRICE.model, prompt: '={{ $json.p }}', ...extra });
+	const standardUsd = usdOf(await runNano(google({ operation: 'generate' }), prompts(1)));
+	const flexUsd = usdOf(await runNano(google({ operation: 'generate', options: { serviceTier: 'flex' } }), prompts(1)));
+	const submitted = await runNano(google({ operation: 'submitBatch' }), prompts(SCALE.prompts));
+	const job = submitted.items[0].json;
+	const { baselineRss, peakRss: peak, samples, value: got } = await peakRss(HALF_PRICE.sampleEveryMs, async (start, stop) => {
+		let executeMs = 0;
+		const result = await runNano({ provider: 'google', operation: 'getBatch' }, [{ json: job }], {
+			onStart: start,
+			onEnd: (ms) => {
+				stop();
+				executeMs = ms;
+			},
+		});
+		return { result, executeMs };
+	});
+	const outputBytes = got.result.items.reduce((sum, i) => sum + Number(i.json.fileSize), 0);
+	if (got.result.items.length !== SCALE.prompts) throw new Error(`halfPrice: ${got.result.items.length} images out of ${SCALE.prompts}`);
+	return {
+		getRss: { baselineRss, peakRss: peak, inputBytes: 0, outputBytes, samples, executeMs: got.executeMs },
+		images: got.result.items.length,
+		standardUsd,
+		flexUsd,
+		batchUsd: usdOf(got.result),
+	};
+}
+
 async function main(): Promise<void> {
 	const task = process.argv[2];
-	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory: async () => await memory('multipart'), memoryJson: async () => await memory('json'), scale, scalePlain };
-	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead, memory, memoryJson, scale or scalePlain`);
+	const tasks: Record<string, () => Promise<unknown>> = { batch, overhead, memory: async () => await memory('multipart'), memoryJson: async () => await memory('json'), scale, scalePlain, halfPrice };
+	if (!tasks[task]) throw new Error(`Unknown task "${task}": batch, overhead, memory, memoryJson, scale, scalePlain or halfPrice`);
 	if (!doubleUrl) throw new Error('BENCH_DOUBLE_URL is not set: run the benchmark with npm run bench');
 	try {
 		const result = await tasks[task]();

@@ -17,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { padPng } from '../concurrency/bigImage';
 import type { Answer, RouteContext } from './doubleKit';
 import { HttpError, jsonAnswer } from './doubleKit';
 import type { GeminiRequest, UploadedFile } from './geminiRoute';
@@ -65,8 +66,12 @@ function onlyFields(o: Record<string, unknown>, allowed: string[], where: string
 
 export function createBatchRoute(ctx: RouteContext, files: Map<string, UploadedFile>, generate: Generate) {
 	const jobs = new Map<string, BatchJob>();
-	/** `states`: the states a job goes through, one per GET (the last one stays). `failKeys`: requests answered with an error. */
-	const settings = { states: ['BATCH_STATE_SUCCEEDED'] as string[], failKeys: [] as string[], dropInlineMetadata: false };
+	/**
+	 * `states`: the states a job goes through, one per GET (the last one stays). `failKeys`: requests
+	 * answered with an error. `fileOutput`: a responses file whatever the input. `resultImageBytes`:
+	 * each result's image padded to about this size (the benchmark's 1 MB images).
+	 */
+	const settings = { states: ['BATCH_STATE_SUCCEEDED'] as string[], failKeys: [] as string[], dropInlineMetadata: false, fileOutput: false, resultImageBytes: 0 };
 	const stats = { created: 0, gets: 0, downloads: 0 };
 
 	const readRequests = (input: Record<string, unknown>): { source: 'inline' | 'file'; requests: JobRequest[] } => {
@@ -133,13 +138,24 @@ export function createBatchRoute(ctx: RouteContext, files: Map<string, UploadedF
 		return jsonAnswer(200, operation(job));
 	};
 
+	/** A response whose images are padded to `settings.resultImageBytes` (PNGs stay valid: the padding is a chunk of their own). */
+	const padded = (response: Record<string, unknown>): Record<string, unknown> => {
+		if (settings.resultImageBytes <= 0) return response;
+		const parts = ((response.candidates as Array<{ content: { parts: Array<Record<string, unknown>> } }>)[0]?.content.parts ?? []);
+		for (const part of parts) {
+			const inline = part.inlineData as { mimeType: string; data: string } | undefined;
+			if (inline?.mimeType === 'image/png' && part.thought !== true) inline.data = padPng(Buffer.from(inline.data, 'base64'), settings.resultImageBytes).toString('base64');
+		}
+		return response;
+	};
+
 	/** One request of the job through generateContent, as Google runs it. */
 	const answer = (job: BatchJob, entry: JobRequest): JobResult => {
 		if (entry.key !== undefined && settings.failKeys.includes(entry.key)) return { key: entry.key, error: { code: 13, message: 'Internal error encountered.' } };
 		const raw = Buffer.from(JSON.stringify(entry.request));
 		try {
 			const answered = generate(job.model, { method: 'POST', path: `/v1beta/models/${job.model}:generateContent`, query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, raw, json: entry.request });
-			return { key: entry.key, response: JSON.parse(answered.body.toString('utf8')) };
+			return { key: entry.key, response: padded(JSON.parse(answered.body.toString('utf8')) as Record<string, unknown>) };
 		} catch (error) {
 			if (!(error instanceof HttpError)) throw error;
 			const e = (error.body as { error: { message: string; status: string } }).error;
@@ -152,7 +168,7 @@ export function createBatchRoute(ctx: RouteContext, files: Map<string, UploadedF
 		job.endTime = new Date().toISOString();
 		if (state !== 'BATCH_STATE_SUCCEEDED') return;
 		job.results = job.requests.map((entry) => answer(job, entry));
-		if (job.source === 'file') {
+		if (job.source === 'file' || settings.fileOutput) {
 			const name = `files/batch-${job.name.slice('batches/'.length)}`;
 			const bytes = Buffer.from(job.results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 			files.set(name, { name, uri: `${ctx.apiUrl}/google/v1beta/${name}`, mimeType: 'application/jsonl', bytes, processingPolls: 0 });
@@ -234,6 +250,8 @@ export function createBatchRoute(ctx: RouteContext, files: Map<string, UploadedF
 			settings.states = ['BATCH_STATE_SUCCEEDED'];
 			settings.failKeys = [];
 			settings.dropInlineMetadata = false;
+			settings.fileOutput = false;
+			settings.resultImageBytes = 0;
 			stats.created = 0;
 			stats.gets = 0;
 			stats.downloads = 0;

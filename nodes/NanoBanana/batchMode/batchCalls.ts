@@ -4,7 +4,7 @@
  * (`batches/{id}:cancel`), and read a responses file line by line as it downloads
  * (`download/v1beta/files/{id}:download?alt=media`), never whole.
  */
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 import type { CallScope } from '../callScope';
 import { failedAttempt, gatewayError } from '../errors';
@@ -63,6 +63,27 @@ export async function cancelJob(scope: CallScope, name: string): Promise<void> {
 }
 
 /**
+ * The lines of a stream, one at a time: the next chunk is read only when the last line has been
+ * handled (readline's iterator reads ahead and queues every line it can, the whole file if the
+ * lines are handled slower than they come).
+ */
+async function* linesOf(stream: Readable): AsyncGenerator<string> {
+	// The pieces of the line that has not ended yet: joined once, when its newline comes.
+	let pieces: Buffer[] = [];
+	for await (const chunk of stream) {
+		let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+		for (let end = data.indexOf(10); end >= 0; end = data.indexOf(10)) {
+			pieces.push(data.subarray(0, end));
+			yield Buffer.concat(pieces).toString('utf8');
+			pieces = [];
+			data = data.subarray(end + 1);
+		}
+		if (data.length > 0) pieces.push(data);
+	}
+	if (pieces.length > 0) yield Buffer.concat(pieces).toString('utf8');
+}
+
+/**
  * Each line of a responses file, as it downloads. A download that breaks off is sent again from
  * the start, as the retry loop says; `start` is told so, to forget what the broken one gave.
  */
@@ -78,7 +99,7 @@ export async function readResponsesFile(scope: CallScope, file: string, start: (
 					for (const text of response.body.toString('utf8').split('\n')) if (text.trim() !== '') await line(text);
 					return;
 				}
-				const lines = createInterface({ input: response.stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
+				const lines = linesOf(response.stream);
 				for (;;) {
 					let next: IteratorResult<string>;
 					try {
