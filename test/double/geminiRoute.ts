@@ -60,7 +60,7 @@ export function googleError(code: number, status: string, message: string, detai
 
 const invalid = (message: string) => googleError(400, 'INVALID_ARGUMENT', message);
 
-const TOP_LEVEL = new Set(['serviceTier', 'service_tier', 'contents', 'generationConfig', 'generation_config', 'safetySettings', 'safety_settings', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'cachedContent', 'cached_content']);
+const TOP_LEVEL = new Set(['store', 'serviceTier', 'service_tier', 'contents', 'generationConfig', 'generation_config', 'safetySettings', 'safety_settings', 'systemInstruction', 'system_instruction', 'tools', 'toolConfig', 'tool_config', 'cachedContent', 'cached_content']);
 const GENERATION_CONFIG = new Set([
 	'responseModalities', 'response_modalities', 'imageConfig', 'image_config', 'mediaResolution', 'media_resolution',
 	'temperature', 'topP', 'top_p', 'topK', 'top_k', 'candidateCount', 'candidate_count', 'seed', 'maxOutputTokens', 'max_output_tokens', 'thinkingConfig', 'thinking_config',
@@ -95,6 +95,45 @@ function usage(promptTokens: number, imageTokens: number, textTokens: number): R
 	return { promptTokenCount: promptTokens, candidatesTokenCount: candidates, totalTokenCount: promptTokens + candidates, candidatesTokensDetails: details };
 }
 
+/** The thinking levels of the models that take one (MODELS.md: Nano Banana 2 and 2.1), as the API spells them. */
+const LEVEL_MODELS = new Set(['gemini-3.1-flash-image', 'gemini-nano-banana-2.1']);
+const LEVELS = new Set(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH']);
+
+function checkThinking(value: unknown, model: string): void {
+	if (value === undefined) return;
+	if (!isObject(value)) throw invalid('generation_config.thinking_config: must be an object');
+	unknownFields(value, new Set(['thinkingLevel', 'thinking_level', 'includeThoughts', 'include_thoughts', 'thinkingBudget', 'thinking_budget']), 'generation_config.thinking_config');
+	const level = either(value, 'thinkingLevel', 'thinking_level');
+	if (level === undefined) return;
+	if (typeof level !== 'string' || !LEVELS.has(level.toUpperCase())) throw invalid(`Invalid value at 'generation_config.thinking_config.thinking_level', ${JSON.stringify(level)}`);
+	if (!LEVEL_MODELS.has(model)) throw invalid(`Thinking level is not supported for models/${model}.`);
+}
+
+/** The tools a request names: only Google Search here; whether it asked for it. */
+function checkTools(value: unknown): boolean {
+	if (value === undefined) return false;
+	if (!Array.isArray(value)) throw invalid('tools: must be a list');
+	let search = false;
+	value.forEach((tool, i) => {
+		if (!isObject(tool)) throw invalid(`tools[${i}]: must be an object`);
+		unknownFields(tool, new Set(['googleSearch', 'google_search']), `tools[${i}]`);
+		search = true;
+	});
+	return search;
+}
+
+export const SEARCH_SOURCE = { title: 'Reuters', uri: 'https://www.reuters.com/markets/' };
+
+/** What Google attaches to a grounded answer: the searches it ran, its sources, and the entry point apps show. */
+function groundingFor(prompt: string): Record<string, unknown> {
+	return {
+		webSearchQueries: [prompt.slice(0, 60)],
+		groundingChunks: [{ web: SEARCH_SOURCE }, { web: { title: 'Wikipedia', uri: 'https://en.wikipedia.org/wiki/Banana' } }],
+		groundingSupports: [],
+		searchEntryPoint: { renderedContent: '<style>.container{}</style><div class="container"><a class="chip" href="https://www.google.com/search?q=banana">banana prices</a></div>' },
+	};
+}
+
 export function createGeminiRoute(ctx: RouteContext) {
 	const files = new Map<string, UploadedFile>();
 	const uploads = new Map<string, { length: number; mimeType: string; displayName?: string }>();
@@ -105,6 +144,26 @@ export function createGeminiRoute(ctx: RouteContext) {
 	 * (a downgrade); `tierHeader: false` leaves x-gemini-service-tier out.
 	 */
 	const settings = { processingPolls: 0, retired: [] as string[], listExtra: [] as string[], refusedTiers: [] as string[], servedTier: undefined as string | undefined, tierHeader: true };
+
+	/** Thought signatures the double has issued: a model turn sent back must carry them unchanged. */
+	const signatures = new Set<string>();
+	const stats = { unstored: 0, signaturesChecked: 0 };
+	const issueSignature = (): string => {
+		const signature = randomBytes(12).toString('base64');
+		signatures.add(signature);
+		return signature;
+	};
+
+	/** A model turn's image part goes back with the signature it came with (Gemini 3 image models' rule for multi-turn editing). */
+	const checkSignature = (part: Record<string, unknown>, where: string, image: boolean): void => {
+		const signature = part.thoughtSignature ?? part.thought_signature;
+		if (signature === undefined) {
+			if (image && part.thought !== true) throw invalid(`Image part in a model turn is missing a thought_signature at ${where}. Send the model's parts back exactly as they were received.`);
+			return;
+		}
+		if (typeof signature !== 'string' || !signatures.has(signature)) throw invalid(`Corrupted thought signature at ${where}.`);
+		stats.signaturesChecked++;
+	};
 
 	const checkKey = (req: GeminiRequest): void => {
 		if (req.query.has('key')) throw invalid('The double refuses keys in the URL: send x-goog-api-key.');
@@ -172,9 +231,10 @@ export function createGeminiRoute(ctx: RouteContext) {
 				const kinds = ['text', 'inlineData', 'inline_data', 'fileData', 'file_data'].filter((k) => part[k] !== undefined);
 				unknownFields(part, new Set(['text', 'inlineData', 'inline_data', 'fileData', 'file_data', 'thought', 'thoughtSignature', 'thought_signature']), where);
 				if (kinds.length !== 1) throw invalid(`${where}: a part holds exactly one of text, inlineData, fileData (got ${kinds.join(', ') || 'none'})`);
+				if (content.role === 'model') checkSignature(part, where, kinds[0] !== 'text');
 				if (kinds[0] === 'text') {
 					if (typeof part.text !== 'string') throw invalid(`${where}.text: must be a string`);
-					prompt += part.text;
+					if (content.role !== 'model' && part.thought !== true) prompt += part.text;
 				} else inputs.push(inputImage(part, where, vertex));
 			});
 		});
@@ -186,6 +246,10 @@ export function createGeminiRoute(ctx: RouteContext) {
 		if (!Array.isArray(modalities) || modalities.some((m) => m !== 'TEXT' && m !== 'IMAGE')) throw invalid('generation_config.response_modalities: values must be TEXT or IMAGE');
 		const media = either(config, 'mediaResolution', 'media_resolution');
 		if (media !== undefined && !MEDIA_RESOLUTIONS.has(String(media))) throw invalid(`generation_config.media_resolution: invalid value ${JSON.stringify(media)}`);
+		checkThinking(either(config, 'thinkingConfig', 'thinking_config'), model);
+		const search = checkTools(body.tools);
+		if (body.store !== undefined && typeof body.store !== 'boolean') throw invalid(`Invalid value at 'store' (TYPE_BOOL), ${JSON.stringify(body.store)}`);
+		if (body.store === false) stats.unstored++;
 		const imageConfig = either(config, 'imageConfig', 'image_config') ?? {};
 		if (!isObject(imageConfig)) throw invalid('generation_config.image_config: must be an object');
 		unknownFields(imageConfig, vertex ? VERTEX_IMAGE_CONFIG : IMAGE_CONFIG, 'generation_config.image_config');
@@ -221,12 +285,13 @@ export function createGeminiRoute(ctx: RouteContext) {
 				parts.push({ text: 'Planning the composition.', thought: true });
 				parts.push({ inlineData: { mimeType, data: encode(64, 64, nextSeed()).toString('base64') }, thought: true });
 			}
-			if (modalities.includes('TEXT')) parts.push({ text: 'Here is the image you asked for.' });
-			parts.push({ inlineData: { mimeType, data: encode(w, h, nextSeed(), prompt).toString('base64') }, thoughtSignature: randomBytes(8).toString('base64') });
+			if (modalities.includes('TEXT')) parts.push({ text: search ? `Here is the image, with figures from ${SEARCH_SOURCE.title}.` : 'Here is the image you asked for.' });
+			parts.push({ inlineData: { mimeType, data: encode(w, h, nextSeed(), prompt).toString('base64') }, thoughtSignature: issueSignature() });
 		}
 		const served = settings.servedTier ?? tier;
+		const grounding = search ? { groundingMetadata: groundingFor(prompt) } : {};
 		return jsonAnswer(200, {
-			candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+			candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0, ...grounding }],
 			usageMetadata: usage(promptTokens, modalities.includes('IMAGE') ? facts.imageTokens(size === undefined ? undefined : String(size)) : 0, modalities.includes('TEXT') ? 12 : 0),
 			modelVersion: model,
 			responseId: randomBytes(8).toString('hex'),
@@ -296,12 +361,16 @@ export function createGeminiRoute(ctx: RouteContext) {
 	return {
 		files,
 		settings,
+		stats,
 		generate,
 		/** Batch mode (geminiBatch.ts): its jobs, settings and counts. */
 		batches,
 		reset(): void {
 			batches.reset();
 			files.clear();
+			signatures.clear();
+			stats.unstored = 0;
+			stats.signaturesChecked = 0;
 			uploads.clear();
 			settings.processingPolls = 0;
 			settings.retired = [];

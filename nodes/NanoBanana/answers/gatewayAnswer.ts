@@ -45,6 +45,14 @@ export interface GatewayAnswer {
 	serviceTier?: string;
 	/** What is worth telling about this answer (a tier downgrade), for `json.warnings`. */
 	notes?: Warning[];
+	/** The model's interim images (Gemini's thought parts): never the answer, output only when asked for. */
+	thoughts?: ImageEntry[];
+	/** Where a grounded answer's facts came from (Gemini's groundingMetadata, read). */
+	grounding?: IDataObject;
+	/** The model's turn as it came (Gemini's candidate content, thought signatures included), for a conversation. */
+	modelTurn?: IDataObject;
+	/** Fields the route adds to every item of this answer (a conversation to continue). */
+	extraJson?: IDataObject;
 }
 
 /** `![alt](link)` with an http(s) or data: link, or a bare image data URL, in the model's words. */

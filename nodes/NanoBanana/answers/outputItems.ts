@@ -38,7 +38,8 @@ function warningsOf(scope: CallScope, sent: Sent, modelWarnings: Warning[], imag
 	const { s } = scope;
 	const warnings = [...modelWarnings, ...sent.planWarnings, ...sent.call.warnings, ...sent.answers.flatMap((a) => a.notes ?? [])];
 	for (const failure of sent.failures) warnings.push(notice(`One of the ${sent.call.requests} requests brought no image: ${scrub(scope, (failure as Error).message)}`));
-	if (images.length < s.numberOfImages) warnings.push(notice(`Asked for ${s.numberOfImages} images, the gateway returned ${images.length}.`));
+	const made = images.filter((o) => o.json.thought !== true).length;
+	if (made < s.numberOfImages) warnings.push(notice(`Asked for ${s.numberOfImages} images, the gateway returned ${made}.`));
 	if (s.responseFormat === 'url' && !reported(sent.call.warnings, 'responseFormat') && images.some((o) => o.json.url === undefined)) {
 		warnings.push(notice('Asked for URL answers, but the gateway answered with base64 data (the image is the same).'));
 	}
@@ -51,6 +52,8 @@ export async function toItems(scope: CallScope, format: WireFormat, sent: Sent, 
 	const out: INodeExecutionData[] = [];
 	for (const answer of sent.answers) {
 		for (const entry of answer.images) out.push(await imageItem(scope, format, sent, answer, entry, out.length));
+		// "Include Thoughts": the model's drafts as items of their own, after its answer.
+		if (s.includeThoughts) for (const entry of answer.thoughts ?? []) out.push(await imageItem(scope, format, sent, answer, entry, out.length, true));
 	}
 	const warnings = [...new Set(warningsOf(scope, sent, modelWarnings, out).map(warningText))];
 	if (sent.texts.length > 0) {
@@ -63,7 +66,7 @@ export async function toItems(scope: CallScope, format: WireFormat, sent: Sent, 
 }
 
 /** One image: its bytes checked, stored through n8n's binary helpers, described in json. */
-async function imageItem(scope: CallScope, format: WireFormat, sent: Sent, answer: GatewayAnswer, entry: ImageEntry, index: number): Promise<INodeExecutionData> {
+async function imageItem(scope: CallScope, format: WireFormat, sent: Sent, answer: GatewayAnswer, entry: ImageEntry, index: number, thought = false): Promise<INodeExecutionData> {
 	const { ctx, s } = scope;
 	const { bytes, url } = await imageBytes(scope, entry);
 	const info = readImageInfo(bytes);
@@ -88,10 +91,14 @@ async function imageItem(scope: CallScope, format: WireFormat, sent: Sent, answe
 		resolution: s.resolution ?? 'auto',
 		created: answer.created ?? null,
 	};
+	if (thought) json.thought = true;
 	if (answer.usage) json.usage = answer.usage;
 	if (answer.serviceTier) json.serviceTier = answer.serviceTier;
-	const cost = format.cost(answer, s.facts, info);
+	// The answer's cost is its image's: a draft is part of it, not priced again.
+	const cost = thought ? undefined : format.cost(answer, s.facts, info);
 	if (cost) json.cost = cost;
+	if (answer.grounding) json.grounding = answer.grounding;
+	if (answer.extraJson && !thought) Object.assign(json, answer.extraJson);
 	if (url) json.url = scrub(scope, url);
 	if (entry.revisedPrompt) json.revisedPrompt = scrub(scope, entry.revisedPrompt);
 	if (answer.texts.length > 0) json.text = scrub(scope, answer.texts.join('\n'));

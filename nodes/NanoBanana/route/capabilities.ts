@@ -27,6 +27,12 @@ const CAPABILITIES = {
 	serviceTier: (p: Provider) => p.gemini?.serviceTier === true,
 	/** Batch mode: Submit, Get and Cancel Batch. */
 	batch: (p: Provider) => p.gemini?.batch === true,
+	/** Google's generateContent options: thinking, Google Search grounding (Gemini API and Vertex AI). */
+	geminiOptions: (p: Provider) => p.gemini !== undefined,
+	/** Do Not Store Requests: `store: false` (Gemini API only). */
+	storeOptOut: (p: Provider) => p.gemini?.storeOptOut === true,
+	/** A conversation to continue: earlier turns' images kept in the Files API (Gemini API only). */
+	conversation: (p: Provider) => p.gemini?.filesApi === true,
 } satisfies Record<string, (p: Provider) => boolean>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -30,6 +30,8 @@ export interface GeminiRoute {
 	serviceTier: boolean;
 	/** Batch mode: `batchGenerateContent`, `batches/{id}` to poll and cancel (Vertex AI's batch jobs read Cloud Storage instead). */
 	batch: boolean;
+	/** Google's opt-out of request storage, the top-level `store: false` (Gemini API only). */
+	storeOptOut: boolean;
 }
 
 export interface Provider extends ModelNaming {
@@ -133,7 +135,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		defaultModel: 'gemini-2.5-flash-image',
 		catalogueNames: 'id',
 		currentDefault: CURRENT_DEFAULT,
-		gemini: { filesApi: true, storageLinks: false, outputOptions: false, serviceTier: true, batch: true },
+		gemini: { filesApi: true, storageLinks: false, outputOptions: false, serviceTier: true, batch: true, storeOptOut: true },
 	},
 	openRouter: {
 		id: 'openRouter',
@@ -159,7 +161,7 @@ export const PROVIDERS: Record<ProviderId, Provider> = {
 		// Vertex AI serves Google's model IDs; it came after version 1, so it starts at the current model.
 		defaultModel: CURRENT_DEFAULT,
 		catalogueNames: 'id',
-		gemini: { filesApi: false, storageLinks: true, outputOptions: true, serviceTier: false, batch: false },
+		gemini: { filesApi: false, storageLinks: true, outputOptions: true, serviceTier: false, batch: false, storeOptOut: false },
 	},
 };
 

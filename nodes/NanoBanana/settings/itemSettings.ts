@@ -47,6 +47,18 @@ export interface ItemSettings {
 	serviceTier?: ServiceTier;
 	/** The first wait before a failed provider call is sent again (later waits double from it). */
 	firstBackoffMs: number;
+	/** Gemini's thinking level (`thinkingConfig.thinkingLevel`), when one is asked for. */
+	thinkingLevel?: string;
+	/** Output the model's interim (thought) images too, flagged `json.thought`. */
+	includeThoughts: boolean;
+	/** Ground the image in Google Search (the `googleSearch` tool). */
+	googleSearch: boolean;
+	/** Send Google's opt-out of request storage (`store: false`). */
+	doNotStore: boolean;
+	/** Keep the conversation in `json.conversation` (its images in the Files API) for follow-up edits. */
+	keepConversation: boolean;
+	/** Edit: go on from the input item's `json.conversation`. */
+	continueConversation: boolean;
 	/** Milliseconds to wait for one gateway answer. */
 	timeoutMs: number;
 	/** Further attempts after a retryable failure. */

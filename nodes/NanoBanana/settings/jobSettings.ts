@@ -34,6 +34,7 @@ export function readJobSettings(ctx: IExecuteFunctions, itemIndex: number): Item
 		imageProperties: [],
 		imageUrls: [],
 		allowedLinkHosts: [],
+		continueConversation: false,
 		...readOptions(ctx, itemIndex, options),
 		firstBackoffMs: DEFAULT_FIRST_BACKOFF_MS,
 		timeoutMs: 1000 * (timeout > 0 ? timeout : JOB_CALL_TIMEOUT_SECONDS),

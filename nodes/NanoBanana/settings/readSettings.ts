@@ -92,7 +92,9 @@ function wholeNumber(ctx: IExecuteFunctions, itemIndex: number, value: unknown, 
 	return n;
 }
 
-type OptionKeys = 'numberOfImages' | 'outputProperty' | 'responseFormat' | 'mediaResolution' | 'includeText' | 'extraFields' | 'maxRetries' | 'onTextAnswer' | 'outputMimeType' | 'jpegQuality';
+type OptionKeys = 'numberOfImages' | 'outputProperty' | 'responseFormat' | 'mediaResolution' | 'includeText' | 'extraFields' | 'maxRetries' | 'onTextAnswer' | 'outputMimeType' | 'jpegQuality' | 'thinkingLevel' | 'includeThoughts' | 'googleSearch' | 'doNotStore' | 'keepConversation';
+
+const THINKING_LEVELS = ['minimal', 'low', 'medium', 'high'];
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Part<OptionKeys> {
 	const outputProperty = String(options.outputProperty ?? 'data').trim();
@@ -116,6 +118,20 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number, options: 
 		extraFields: parseExtraFields(ctx, itemIndex, options.extraFields),
 		maxRetries: wholeNumber(ctx, itemIndex, options.maxRetries ?? 2, 'Max Retries', 0, 10),
 		onTextAnswer: options.onTextAnswer === 'output' ? 'output' : 'error',
+		...readGeminiOptions(ctx, itemIndex, options),
+	};
+}
+
+/** Google's generateContent options (thinking, grounding, storage, the conversation); other routes never show them. */
+function readGeminiOptions(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Part<'thinkingLevel' | 'includeThoughts' | 'googleSearch' | 'doNotStore' | 'keepConversation'> {
+	const level = String(options.thinkingLevel ?? 'auto');
+	if (level !== 'auto' && !THINKING_LEVELS.includes(level)) throw itemError(ctx, itemIndex, `"Thinking Level" must be Auto or one of ${THINKING_LEVELS.join(', ')}, not "${level}"`);
+	return {
+		thinkingLevel: level === 'auto' ? undefined : level,
+		includeThoughts: options.includeThoughts === true,
+		googleSearch: options.googleSearch === true,
+		doNotStore: options.doNotStore === true,
+		keepConversation: options.keepConversation === true,
 	};
 }
 
@@ -138,7 +154,7 @@ function readTimeout(ctx: IExecuteFunctions, itemIndex: number, options: IDataOb
 	return 1000 * Math.max(s.minTimeoutSeconds, seconds > 0 ? seconds : defaultTimeoutSeconds(s.resolution, s.facts, s.model));
 }
 
-function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Operation, options: IDataObject): Part<'imageSource' | 'imageProperties' | 'maskProperty' | 'imageUrls' | 'maskUrl' | 'allowedLinkHosts'> {
+function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Operation, options: IDataObject): Part<'imageSource' | 'imageProperties' | 'maskProperty' | 'imageUrls' | 'maskUrl' | 'allowedLinkHosts' | 'continueConversation'> {
 	const imageSource = operation === 'edit' && ctx.getNodeParameter('imageSource', itemIndex, 'binary') === 'url' ? 'url' : 'binary';
 	const fromBinary = operation === 'edit' && imageSource === 'binary';
 	const fromUrl = operation === 'edit' && imageSource === 'url';
@@ -151,6 +167,7 @@ function readEditInputs(ctx: IExecuteFunctions, itemIndex: number, operation: Op
 		imageUrls: fromUrl ? splitLinks(ctx.getNodeParameter('imageUrls', itemIndex, '')) : [],
 		maskUrl: maskUrl === '' ? undefined : maskUrl,
 		allowedLinkHosts: fromUrl ? readLinkHosts(ctx, itemIndex, options.allowedLinkHosts) : [],
+		continueConversation: operation === 'edit' && ctx.getNodeParameter('continueConversation', itemIndex, false) === true,
 	};
 }
 

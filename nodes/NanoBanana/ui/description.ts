@@ -161,6 +161,16 @@ export const nodeProperties: INodeProperties[] = [
 		description:
 			'What to draw, or for Edit what to change. Ask for a picture plainly: the models can answer with text only when the prompt does not ask for an image.',
 	},
+	{
+		displayName: 'Continue From Input Conversation',
+		name: 'continueConversation',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { operation: ['edit'], provider: providersWith('conversation') } },
+		description:
+			"Whether to go on from the input item's conversation (its JSON field conversation, from a Nano Banana node with Keep Conversation for Follow-Up Edits): the earlier turns go back as they came, and the prompt is the next instruction. An item without one is edited from its images as usual.",
+		hint: 'The model keeps the character, product and layout across turns: "now make the jacket red", "same person, other background".',
+	},
 	...showIn(EDITING, {
 		displayName: 'Image Source',
 		name: 'imageSource',

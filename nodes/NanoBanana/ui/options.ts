@@ -61,6 +61,14 @@ export const optionsCollection: INodeProperties = {
 			hint: '0 (Auto) suits most gateways. Set a number when your plan states its limit, or to hold one workflow below the others on the same key.',
 		},
 		{
+			displayName: 'Do Not Store Requests',
+			name: 'doNotStore',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/provider': providersWith('storeOptOut') }, hide: { '/operation': NAMING_A_JOB } },
+			description: "Whether to ask Google not to store the request and its answer (the top-level store: false). Google's Gemini API stores requests by default for new paid projects.",
+		},
+		{
 			displayName: 'Extra Request Fields (JSON)',
 			name: 'extraFields',
 			type: 'json',
@@ -70,6 +78,15 @@ export const optionsCollection: INodeProperties = {
 				'Fields merged into the request as they are, for gateway settings this node does not know (for example {"user": "campaign-42"}). They override the node\'s own fields.',
 		},
 		{
+			displayName: 'Ground in Google Search',
+			name: 'googleSearch',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/provider': providersWith('geminiOptions') }, hide: { '/operation': NAMING_A_JOB } },
+			description: "Whether to let the model search Google first (the googleSearch tool), for images with today's facts: an infographic of current figures, this week's weather. The searches and sources come out in the JSON field grounding, and the model's words in text.",
+			hint: 'Google bills searches beyond a free monthly allowance. Show the search entry point (grounding.searchEntryPoint) where you publish the image, as Google asks.',
+		},
+		{
 			displayName: "Include the Model's Text",
 			name: 'includeText',
 			type: 'boolean',
@@ -77,6 +94,14 @@ export const optionsCollection: INodeProperties = {
 			default: false,
 			description:
 				"Whether to ask the model for words next to the image (Google's Gemini API; chat-completions routes always allow them). They come out in the JSON field text.",
+		},
+		{
+			displayName: 'Include Thoughts',
+			name: 'includeThoughts',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/provider': providersWith('geminiOptions') }, hide: { '/operation': NAMING_A_JOB } },
+			description: 'Whether to output the interim images the model drafts while it thinks, as extra items flagged thought: true (the answer is never one of them)',
 		},
 		{
 			displayName: 'Input Media Resolution',
@@ -100,6 +125,15 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 100 },
 			displayOptions: { show: { '/provider': providersWith('outputOptions') } },
 			description: 'How much a JPEG output is compressed, from 0 (smallest) to 100 (best). Used only with Output Format JPEG.',
+		},
+		{
+			displayName: 'Keep Conversation for Follow-Up Edits',
+			name: 'keepConversation',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/provider': providersWith('conversation'), '/operation': ['generate', 'edit'] } },
+			description: "Whether to put the conversation in the JSON field conversation: the turns so far, the images uploaded to Google's Files API (kept 48 hours), the model's thought signatures as received. A next Nano Banana Edit with Continue From Input Conversation, or an AI agent, goes on from it.",
+			hint: 'Each image is uploaded once more, to the Files API: one extra request per image.',
 		},
 		{
 			displayName: 'Max Retries',
@@ -179,6 +213,21 @@ export const optionsCollection: INodeProperties = {
 				{ name: 'Standard', value: 'standard', description: 'List price, an answer in seconds' },
 				{ name: 'Flex', value: 'flex', description: 'Half price, best effort: answers in 1 to 15 minutes, and may be shed under load (retried)' },
 				{ name: 'Priority', value: 'priority', description: 'Lowest latency at 75 to 100% over list price (paid tiers 2 and 3); Google may serve it as Standard' },
+			],
+		},
+		{
+			displayName: 'Thinking Level',
+			name: 'thinkingLevel',
+			type: 'options',
+			default: 'auto',
+			displayOptions: { show: { '/provider': providersWith('geminiOptions') }, hide: { '/operation': NAMING_A_JOB } },
+			description: 'How long the model thinks before it draws (thinkingConfig.thinkingLevel): Nano Banana 2.1 and Nano Banana 2. Other models take no level: it is not sent, with a warning.',
+			options: [
+				{ name: 'Auto', value: 'auto', description: "The model's default" },
+				{ name: 'High', value: 'high', description: 'The most thought: complex layouts, text in the image' },
+				{ name: 'Low', value: 'low' },
+				{ name: 'Medium', value: 'medium' },
+				{ name: 'Minimal', value: 'minimal', description: 'The fastest' },
 			],
 		},
 		{

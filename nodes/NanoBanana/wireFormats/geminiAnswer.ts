@@ -25,6 +25,18 @@ function fileImage(fileData: Record<string, unknown>, baseUrl: string): ImageEnt
 	return { url: uri };
 }
 
+/** A grounded candidate's metadata as an item shows it: the searches, the sources (title and link) and the search entry point Google asks apps to show. */
+function readGrounding(metadata: unknown): IDataObject | undefined {
+	if (!isObject(metadata)) return undefined;
+	const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+	const sources = (Array.isArray(metadata.groundingChunks) ? metadata.groundingChunks : [])
+		.map((chunk) => (isObject(chunk) ? (isObject(chunk.web) ? chunk.web : isObject(chunk.image) ? chunk.image : undefined) : undefined))
+		.filter((source): source is Record<string, unknown> => source !== undefined)
+		.map((source) => ({ title: str(source.title) ?? null, uri: str(source.uri) ?? null }));
+	const entry = isObject(metadata.searchEntryPoint) ? str(metadata.searchEntryPoint.renderedContent) : undefined;
+	return { webSearchQueries: list(metadata.webSearchQueries), imageSearchQueries: list(metadata.imageSearchQueries), sources, searchEntryPoint: entry ?? null };
+}
+
 export function readGeminiAnswer(body: unknown, baseUrl: string): GatewayAnswer {
 	const answer: GatewayAnswer = { images: [], texts: [] };
 	if (!isObject(body)) {
@@ -39,10 +51,18 @@ export function readGeminiAnswer(body: unknown, baseUrl: string): GatewayAnswer 
 		if (!isObject(candidate)) continue;
 		const parts = isObject(candidate.content) && Array.isArray(candidate.content.parts) ? candidate.content.parts : [];
 		const before = answer.images.length;
+		if (!answer.modelTurn && isObject(candidate.content)) answer.modelTurn = candidate.content as IDataObject;
+		const grounding = readGrounding(candidate.groundingMetadata ?? candidate.grounding_metadata);
+		if (grounding && !answer.grounding) answer.grounding = grounding;
 		for (const part of parts) {
-			// Gemini 3 models show their thinking as parts of their own (even draft images): not the answer.
-			if (!isObject(part) || part.thought === true) continue;
+			if (!isObject(part)) continue;
 			const inline = isObject(part.inlineData) ? part.inlineData : isObject(part.inline_data) ? part.inline_data : undefined;
+			// Gemini 3 models show their thinking as parts of their own (even draft images): never the answer.
+			if (part.thought === true) {
+				const draft = inline ? str(inline.data) : undefined;
+				if (draft) (answer.thoughts ??= []).push({ b64: draft });
+				continue;
+			}
 			const file = isObject(part.fileData) ? part.fileData : isObject(part.file_data) ? part.file_data : undefined;
 			const data = inline ? str(inline.data) : undefined;
 			const fromFile = file ? fileImage(file, baseUrl) : undefined;

@@ -16,6 +16,7 @@ import { atTier, catalogueCost } from '../models/cost';
 import { readGeminiAnswer } from './geminiAnswer';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
+import { geminiRequestOptions } from './geminiOptions';
 import { namingRefusedTier, readServedTier, sentTier, tierField } from './geminiTier';
 import type { ImageSlots } from './jsonBody';
 import { base64Size, imageSlots } from './jsonBody';
@@ -106,10 +107,13 @@ export async function generateContentRequest(plan: CallPlan): Promise<GenerateCo
 	if (config.imageSize) imageConfig.imageSize = config.imageSize;
 	const output = outputOptions(plan, warnings);
 	if (output) imageConfig.imageOutputOptions = output;
-	const generationConfig: IDataObject = { responseModalities: s.includeText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
+	const options = geminiRequestOptions(plan);
+	warnings.push(...options.warnings);
+	const generationConfig: IDataObject = { responseModalities: s.includeText || options.needsText ? ['TEXT', 'IMAGE'] : ['IMAGE'] };
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
 	if (s.mediaResolution) generationConfig.mediaResolution = s.mediaResolution;
-	return { template: { contents: [{ role: 'user', parts }], generationConfig }, slots, warnings };
+	Object.assign(generationConfig, options.generationConfig);
+	return { template: { contents: [{ role: 'user', parts }], generationConfig, ...options.request }, slots, warnings };
 }
 
 async function build(plan: CallPlan): Promise<WireCall> {
