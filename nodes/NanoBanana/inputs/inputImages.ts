@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { INPUT_MIME_TYPES, describeNonImage, readImageInfo } from '../images/imageInfo';
+import { inputConversation } from './inputConversation';
 import { readLinkedImage } from './inputLinks';
 import type { CallScope } from '../callScope';
 import type { ItemSettings } from '../settings/itemSettings';
@@ -101,6 +102,8 @@ export async function readInputImage(
 export async function readInputs(scope: CallScope, max: number | undefined, takerName: string): Promise<InputImages> {
 	const { ctx, s } = scope;
 	if (s.operation !== 'edit') return { images: [] };
+	// Going on from a conversation: the picture is in its turns; the prompt is the next instruction.
+	if (inputConversation(ctx, s.itemIndex, s.continueConversation)) return { images: [] };
 	const fromUrl = s.imageSource === 'url';
 	const field = fromUrl ? 'Image URLs' : 'Input Image Properties';
 	const count = fromUrl ? s.imageUrls.length : s.imageProperties.length;

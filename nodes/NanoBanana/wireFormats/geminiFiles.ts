@@ -16,7 +16,12 @@ interface GeminiFile {
 	uri?: string;
 	mimeType?: string;
 	state?: string;
+	/** When Google deletes it (48 hours after the upload). */
+	expirationTime?: string;
 }
+
+/** How long Google keeps an uploaded file, where its answer does not say. */
+const FILE_LIFETIME_MS = 48 * 3600 * 1000;
 
 function fileOf(response: ProviderResponse): GeminiFile | undefined {
 	try {
@@ -77,7 +82,7 @@ export async function uploadToFilesApi(plan: CallPlan, part: FilePart): Promise<
 }
 
 /** Any file (an input image, a batch job's requests), uploaded and ACTIVE: its name (`files/...`), URI and type. */
-export async function uploadFile(plan: Pick<CallPlan, 'scope' | 'provider' | 'baseUrl' | 'steps'>, part: FilePart): Promise<{ name: string; uri: string; mimeType: string }> {
+export async function uploadFile(plan: Pick<CallPlan, 'scope' | 'provider' | 'baseUrl' | 'steps'>, part: FilePart): Promise<{ name: string; uri: string; mimeType: string; expires: string }> {
 	const { scope, provider, baseUrl, steps } = plan;
 	const done = await sendBytes(plan, part, await startUpload(plan, part));
 	let file = fileOf(done);
@@ -94,7 +99,8 @@ export async function uploadFile(plan: Pick<CallPlan, 'scope' | 'provider' | 'ba
 			'The file was too large to send inline and the Files API upload failed. Run again; for an image, send a smaller one.',
 		);
 	}
-	return { name: file.name ?? file.uri.replace(/^.*\/(files\/[^/]+)$/, '$1'), uri: file.uri, mimeType: file.mimeType ?? part.contentType };
+	const expires = file.expirationTime && !Number.isNaN(Date.parse(file.expirationTime)) ? new Date(file.expirationTime).toISOString() : new Date(Date.now() + FILE_LIFETIME_MS).toISOString();
+	return { name: file.name ?? file.uri.replace(/^.*\/(files\/[^/]+)$/, '$1'), uri: file.uri, mimeType: file.mimeType ?? part.contentType, expires };
 }
 
 /** The upload body: the input's bytes as n8n holds them, a stream where it keeps them on disk. */

@@ -16,6 +16,8 @@ import { atTier, catalogueCost } from '../models/cost';
 import { readGeminiAnswer } from './geminiAnswer';
 import { uploadToFilesApi } from './geminiFiles';
 import { geminiImageConfig, mergeFields } from './geminiImageConfig';
+import type { Conversation } from '../inputs/inputConversation';
+import { conversationAfter, historyFor, keptUserTurn, namingExpiredFiles } from './geminiConversation';
 import { geminiRequestOptions } from './geminiOptions';
 import { namingRefusedTier, readServedTier, sentTier, tierField } from './geminiTier';
 import type { ImageSlots } from './jsonBody';
@@ -85,10 +87,15 @@ export interface GenerateContentRequest {
 	template: IDataObject;
 	slots: ImageSlots;
 	warnings: Warning[];
+	/** The inputs that went to the Files API (too large to send inline). */
+	files: Map<FilePart, { mimeType: string; fileUri: string }>;
 }
 
-/** The request of one item's call (inputs too large to go inline are uploaded first), without the tier: the caller adds it. */
-export async function generateContentRequest(plan: CallPlan): Promise<GenerateContentRequest> {
+/**
+ * The request of one item's call (inputs too large to go inline are uploaded first), without the
+ * tier: the caller adds it. With a conversation, its turns come first and this call's user turn last.
+ */
+export async function generateContentRequest(plan: CallPlan, history?: Conversation): Promise<GenerateContentRequest> {
 	const { scope, inputs } = plan;
 	const { s } = scope;
 	const config = geminiImageConfig(plan, {}, { mediaResolution: true });
@@ -113,23 +120,32 @@ export async function generateContentRequest(plan: CallPlan): Promise<GenerateCo
 	if (Object.keys(imageConfig).length > 0) generationConfig.imageConfig = imageConfig;
 	if (s.mediaResolution) generationConfig.mediaResolution = s.mediaResolution;
 	Object.assign(generationConfig, options.generationConfig);
-	return { template: { contents: [{ role: 'user', parts }], generationConfig, ...options.request }, slots, warnings };
+	return { template: { contents: [...(history?.turns ?? []), { role: 'user', parts }], generationConfig, ...options.request }, slots, warnings, files };
 }
 
 async function build(plan: CallPlan): Promise<WireCall> {
 	const { scope, provider, baseUrl } = plan;
 	const { s } = scope;
-	const request = await generateContentRequest(plan);
+	const warnings: Warning[] = [];
+	const history = historyFor(scope, warnings);
+	const request = await generateContentRequest(plan, history);
 	const tier = sentTier(scope);
 	const template = mergeFields({ ...request.template, ...tierField(tier) }, s.extraFields);
 	const read = (json: unknown, headers: Record<string, unknown>) => readServedTier(readGeminiAnswer(json, baseUrl), headers, tier);
-
-	return {
-		exchange: namingRefusedTier(scope, singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await request.slots.build(template), read)),
-		// The API makes one image per call.
-		requests: s.numberOfImages,
-		warnings: request.warnings,
-	};
+	let exchange = namingRefusedTier(scope, singlePost(modelUrl(plan, 'generateContent'), { ...provider.headers }, async () => await request.slots.build(template), read));
+	exchange = namingExpiredFiles(scope, history, exchange);
+	// A conversation to go on from: this turn's inputs uploaded once, each answer's images after it.
+	if ((s.keepConversation || history) && provider.gemini?.filesApi) {
+		const user = await keptUserTurn(plan, request.files);
+		const sendOnly = exchange;
+		exchange = async (steps) => {
+			const answer = await sendOnly(steps);
+			const conversation = await conversationAfter(plan, steps, { history, user }, answer);
+			return conversation ? { ...answer, extraJson: { ...answer.extraJson, conversation } } : answer;
+		};
+	}
+	// The API makes one image per call.
+	return { exchange, requests: s.numberOfImages, warnings: [...warnings, ...request.warnings] };
 }
 
 export const geminiGenerateContent: WireFormat = {
