@@ -79,6 +79,9 @@ function sortedQuery(search: URLSearchParams): string {
 	return [...search.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
 }
 
+/** The thought signature every Gemini answer's image carries: both callers must send it back with the image. */
+export const REFERENCE_SIGNATURE = 'cmVmZXJlbmNlLXNpZ25hdHVyZQ==';
+
 /** The access token the token endpoint hands both callers. */
 export const REFERENCE_TOKEN = 'ya29.reference-token';
 
@@ -136,7 +139,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
 			if (req.method === 'POST' && path.endsWith('/token')) return answer(res, 200, { access_token: REFERENCE_TOKEN, expires_in: 3599, token_type: 'Bearer' });
 			if (path.endsWith(':generateContent')) {
 				return answer(res, 200, {
-					candidates: [{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: b64 } }] }, finishReason: 'STOP', index: 0 }],
+					candidates: [{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: b64 }, thoughtSignature: REFERENCE_SIGNATURE }] }, finishReason: 'STOP', index: 0 }],
 					usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 1290, totalTokenCount: 1300 },
 				});
 			}

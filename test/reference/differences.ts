@@ -4,9 +4,11 @@
  * differs and why, and brings both request lists to one form for that difference only, after
  * checking that the node's side keeps its rule. Anything not listed here must be equal.
  */
+import { createHash } from 'node:crypto';
+
 import type { CapturedRequest } from './captureServer';
 
-export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType' | 'tokenAudience' | 'noTypeWithoutBody';
+export type DifferenceId = 'uploadInOneRequest' | 'noKeyOnUploadAddress' | 'uploadBytesType' | 'tokenAudience' | 'noTypeWithoutBody' | 'conversationImagesAsFiles';
 
 /** Google's fixed token endpoint, where its auth library signs and posts the grant. */
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -78,6 +80,42 @@ export const DIFFERENCES: Record<DifferenceId, Difference> = {
 				if (aud !== GOOGLE_TOKEN_URL) throw new Error(`The client's assertion has aud ${String(aud)}`);
 			}
 			return { node: node.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)), client: client.map((r) => (isTokenRequest(r) ? withAudience(r, 'the token endpoint') : r)) };
+		},
+	},
+	conversationImagesAsFiles: {
+		route: 'Google Gemini API, edits in rounds',
+		client: "keeps the conversation in memory (chats) and sends every turn's images again inline, as base64, in each later round",
+		node: "uploads each turn's images to the Files API once and names them by link (fileData) in later rounds, each part keeping its thought signature",
+		why: 'The conversation lives in the item\'s json, which must carry no base64 (an AI agent sees only json), and later rounds send links instead of every image again. Google keeps the files 48 hours.',
+		apply(node, client) {
+			// The node's uploads: each file's link, as the capture server names it, to its bytes.
+			const uploaded = new Map<string, Buffer>();
+			for (const r of node.filter(isUploadChunk)) {
+				const id = new URLSearchParams(r.query).get('upload_id');
+				uploaded.set(`/v1beta/files/ref${id}`, r.body);
+			}
+			const digestOf = (bytes: Buffer) => `${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
+			const asImage = (part: Record<string, unknown>): Record<string, unknown> => {
+				const inline = part.inlineData as { data: string } | undefined;
+				const file = part.fileData as { fileUri: string } | undefined;
+				if (!inline && !file) return part;
+				const { inlineData: _i, fileData: _f, ...rest } = part;
+				const bytes = inline ? Buffer.from(inline.data, 'base64') : uploaded.get(new URL(file?.fileUri ?? '', 'http://x').pathname);
+				if (!bytes) throw new Error(`The node names a file it did not upload: ${file?.fileUri}`);
+				return { image: digestOf(bytes), ...rest };
+			};
+			const normal = (r: CapturedRequest): CapturedRequest => {
+				const json = r.json as { contents?: Array<{ role: string; parts: Array<Record<string, unknown>> }> } | undefined;
+				if (!r.path.endsWith(':generateContent') || !json?.contents) return r;
+				return { ...r, json: { ...json, contents: json.contents.map((c) => ({ ...c, parts: c.parts.map(asImage) })) } };
+			};
+			for (const r of node.filter((x) => x.path.endsWith(':generateContent'))) {
+				const turns = (r.json as { contents: Array<{ role: string; parts: Array<Record<string, unknown>> }> }).contents.slice(0, -1);
+				if (turns.some((t) => t.parts.some((p) => p.inlineData !== undefined))) throw new Error('The node sent an earlier turn\'s image inline');
+			}
+			// The node's uploads are its own (the client has none): left out, with their starts.
+			const isUpload = (r: CapturedRequest) => r.path.endsWith('/upload/v1beta/files');
+			return { node: node.filter((r) => !isUpload(r)).map(normal), client: client.map(normal) };
 		},
 	},
 	noTypeWithoutBody: {

@@ -73,7 +73,8 @@ export async function runNodeAt(server: CaptureServer, run: NodeRun): Promise<Ru
 
 export interface ReferenceCase {
 	name: string;
-	node: NodeRun;
+	/** The node's run, or several in a chain (each given the server, returning the last run's result). */
+	node: NodeRun | ((server: CaptureServer) => Promise<RunResult>);
 	/** The same call through the official client, pointed at the server. */
 	client: (url: string) => Promise<unknown>;
 	headers: readonly string[];
@@ -84,7 +85,7 @@ export interface ReferenceCase {
 /** Run both callers, one after the other, and return the two views to compare. */
 export async function captureBoth(server: CaptureServer, c: ReferenceCase): Promise<{ node: unknown[]; client: unknown[]; result: RunResult }> {
 	server.reset();
-	const result = await runNodeAt(server, c.node);
+	const result = typeof c.node === 'function' ? await c.node(server) : await runNodeAt(server, c.node);
 	if (result.error) throw new Error(`The node failed: ${result.error.message} ${result.error.description ?? ''}`);
 	let nodeRequests = [...server.requests];
 	server.reset();
