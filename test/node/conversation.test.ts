@@ -127,6 +127,15 @@ describe('Continue From Input Conversation', () => {
 		expect(item.json.warnings).toEqual(['The conversation held more images than the 14 gemini-3-pro-image takes in one request: its 2 oldest turns were left out.']);
 	});
 
+	test('the Conversation field takes the conversation as JSON text too (what an agent passes back)', async () => {
+		const one = (await runNanoBanana(double, first())).items[0];
+		const result = await runNanoBanana(double, next('Now make the jacket red', { conversation: JSON.stringify(one.json.conversation) }), { items: [{ json: {} }] });
+		expect(result.error).toBeUndefined();
+		expect((calls().at(-1)?.json as { contents: Turn[] }).contents).toHaveLength(3);
+		const bad = await runNanoBanana(double, next('Now make the jacket red', { conversation: '{"turns": [' }), { items: [{ json: {} }] });
+		expect(bad.error?.message).toBe('"Conversation" is not JSON [item 0]');
+	});
+
 	test('an item without a conversation is edited from its images as usual', async () => {
 		const result = await runNanoBanana(double, next('Put it on a beach'), { items: [imageItem({ data: { width: 400, height: 300 } })] });
 		expect(result.error).toBeUndefined();
@@ -135,6 +144,6 @@ describe('Continue From Input Conversation', () => {
 
 	test('a malformed conversation is the item\'s error, naming the field', async () => {
 		const result = await runNanoBanana(double, next('Now make the jacket red'), { items: [{ json: { conversation: { turns: 'nope' } } }] });
-		expect(result.error?.message).toBe('The input item\'s "conversation" is not a Nano Banana conversation [item 0]');
+		expect(result.error?.message).toBe('"Conversation" is not a Nano Banana conversation [item 0]');
 	});
 });

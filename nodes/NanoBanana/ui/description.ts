@@ -171,6 +171,15 @@ export const nodeProperties: INodeProperties[] = [
 			"Whether to go on from the input item's conversation (its JSON field conversation, from a Nano Banana node with Keep Conversation for Follow-Up Edits): the earlier turns go back as they came, and the prompt is the next instruction. An item without one is edited from its images as usual.",
 		hint: 'The model keeps the character, product and layout across turns: "now make the jacket red", "same person, other background".',
 	},
+	{
+		displayName: 'Conversation',
+		name: 'conversation',
+		type: 'string',
+		default: '={{ $json.conversation }}',
+		displayOptions: { show: { operation: ['edit'], continueConversation: [true], provider: providersWith('conversation') } },
+		description:
+			'The conversation to go on from, as a Nano Banana node put it out. The default reads the input item\'s JSON field conversation; for an AI agent\'s tool, let the model pass back the conversation the last call returned.',
+	},
 	...showIn(EDITING, {
 		displayName: 'Image Source',
 		name: 'imageSource',

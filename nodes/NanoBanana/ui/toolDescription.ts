@@ -52,7 +52,17 @@ export const TOOL_PARAMETERS = {
 			'auto',
 		),
 	imageUrls: fromAi('imageUrls', 'Links (http or https) to the images to edit, PNG, JPEG or WebP, comma-separated, in order: the first is the one to change.'),
+	// A JSON object, empty when the model leaves it out: then the tool edits the linked images.
+	conversation: `={{ $fromAI("conversation", ${JSON.stringify('To change again a picture this tool made: the "conversation" object of that result, passed back exactly as it came. Leave it out for a new picture (then give the image links).')}, "json", {}) }}`,
 };
+
+/**
+ * An Edit tool that goes on from the conversation its last call returned (edits in rounds): the
+ * model passes the conversation back; without one, the tool edits the linked images.
+ */
+export function conversationToolParameters(): Record<string, unknown> {
+	return { ...toolParameters('edit'), continueConversation: true, conversation: TOOL_PARAMETERS.conversation };
+}
 
 /** The parameters of a Nano Banana Tool node that let the model fill in the request (for workflows). */
 export function toolParameters(operation: 'generate' | 'edit'): Record<string, string> {
