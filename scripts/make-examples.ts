@@ -15,6 +15,7 @@ import { deflateSync } from 'node:zlib';
 
 import { AGENT_EXAMPLE_CREDENTIALS, agentWorkflow } from '../e2e/lib/agentWorkflow';
 import { batchWorkflow } from '../e2e/lib/batchWorkflow';
+import { roundsWorkflow } from '../e2e/lib/roundsWorkflow';
 import { CREDENTIAL_TYPE_OF } from '../e2e/lib/examples';
 
 export const NODE_TYPE = 'n8n-nodes-nano-banana.nanoBanana';
@@ -478,6 +479,12 @@ if (require.main === module) {
 	const agent = agentWorkflow('nbExampleAgentTool1', 'generate', { gateway, openAi });
 	writeFileSync(path.join(dir, 'agent', 'ai-agent-image-tool.json'), JSON.stringify(agent, null, 2) + '\n');
 	console.log(`examples/agent/ai-agent-image-tool.json  ${agent.name}`);
+	// Edits in rounds go on from one node's conversation to the next: e2e/conversation.e2e.ts runs it.
+	mkdirSync(path.join(dir, 'rounds'), { recursive: true });
+	const sample = sampleImagesNode('Sample product photo', [{ property: 'data', file: 'mug.png', png: productPicture() }]);
+	const rounds = roundsWorkflow({ name: sample.name, code: String(sample.parameters.jsCode) });
+	writeFileSync(path.join(dir, 'rounds', 'edit-in-rounds.json'), JSON.stringify(rounds, null, 2) + '\n');
+	console.log(`examples/rounds/edit-in-rounds.json  ${rounds.name}`);
 	// Batch mode loops through n8n's Wait and If nodes: e2e/batch.e2e.ts runs it, with a short wait.
 	mkdirSync(path.join(dir, 'batch'), { recursive: true });
 	const batch = batchWorkflow();

@@ -22,6 +22,11 @@ export interface AgentModelDouble {
 	requests: Array<{ path: string; body: Record<string, unknown> }>;
 	/** The arguments of the tool call the first answer makes (keys the tool does not offer are dropped). */
 	toolArguments: Record<string, unknown>;
+	/**
+	 * Several tool calls in turn instead (each made from the tool results so far), then the final
+	 * answer: an agent that uses what one call returned in the next.
+	 */
+	toolCalls?: Array<(results: string[]) => Record<string, unknown>>;
 	finalAnswer: string;
 	/** The tools the agent offered, from its last request. */
 	offeredTools(): Array<{ name: string; description?: string; parameters?: { properties?: Record<string, { description?: string }> } }>;
@@ -49,12 +54,13 @@ export async function startAgentModelDouble(apiKey: string): Promise<AgentModelD
 	const answer = (body: Record<string, unknown>) => {
 		const messages = (body.messages as ChatMessage[]) ?? [];
 		const tools = (body.tools as Array<{ function: { name: string; parameters?: { properties?: Record<string, unknown> } } }>) ?? [];
-		const toolAnswered = messages.some((m) => m.role === 'tool');
-		if (!toolAnswered && tools.length > 0) {
+		const results = messages.filter((m) => m.role === 'tool').map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)));
+		const wanted = double.toolCalls ? double.toolCalls[results.length]?.(results) : results.length === 0 ? double.toolArguments : undefined;
+		if (wanted && tools.length > 0) {
 			const tool = tools[0].function;
 			const offered = Object.keys(tool.parameters?.properties ?? {});
-			const args = Object.fromEntries(Object.entries(double.toolArguments).filter(([k]) => offered.length === 0 || offered.includes(k)));
-			return { role: 'assistant', content: null, tool_calls: [{ id: 'call_nano_1', type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } }] };
+			const args = Object.fromEntries(Object.entries(wanted).filter(([k]) => offered.length === 0 || offered.includes(k)));
+			return { role: 'assistant', content: null, tool_calls: [{ id: `call_nano_${results.length + 1}`, type: 'function', function: { name: tool.name, arguments: JSON.stringify(args) } }] };
 		}
 		return { role: 'assistant', content: double.finalAnswer };
 	};

@@ -35,6 +35,9 @@ export function historyFor(scope: CallScope, warnings: Warning[]): Conversation 
 	if (Date.parse(conversation.expires) <= Date.now()) {
 		throw itemError(ctx, s.itemIndex, `The input conversation's images expired on ${conversation.expires}`, "Google keeps uploaded files for 48 hours. Start again: edit the last image without Continue From Input Conversation, with Keep Conversation for Follow-Up Edits on.");
 	}
+	if (s.imageSource === 'url' && s.imageUrls.length > 0) {
+		warnings.push(notice('Image URLs were not sent: going on from the conversation, whose turns hold the picture. The prompt is the next instruction.'));
+	}
 	const max = s.facts.record?.maxInputs;
 	let turns = conversation.turns;
 	let dropped = 0;
