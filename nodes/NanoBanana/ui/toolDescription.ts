@@ -20,7 +20,8 @@ export const TOOL_DESCRIPTION =
 	"Makes an image with Google's Gemini image model (Nano Banana) from a written prompt, or edits images given as links. " +
 	'One call makes the images the workflow is set up for. Returns, for each image, its file name, size in bytes, width, height ' +
 	'and link when there is one; the image itself is kept in the workflow, not returned. ' +
-	'Image links must point at the image files themselves; the workflow may allow only some hosts, and says so when a link is refused.';
+	'Image links must point at the image files themselves; the workflow may allow only some hosts, and says so when a link is refused. ' +
+	'When the result has a "conversation" object, pass it back unchanged to change that same picture again.';
 
 const fromAi = (key: string, description: string, defaultValue?: string) =>
 	`={{ $fromAI(${JSON.stringify(key)}, ${JSON.stringify(description)}, "string"${defaultValue === undefined ? '' : `, ${JSON.stringify(defaultValue)}`}) }}`;
