@@ -21,7 +21,7 @@ import { encodePng } from '../test/double/images';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
 import type { AgentModelDouble } from './lib/agentModelDouble';
 import { startAgentModelDouble } from './lib/agentModelDouble';
-import { AGENT_EXAMPLE_CREDENTIALS, agentWorkflow } from './lib/agentWorkflow';
+import { AGENT_EXAMPLE_CREDENTIALS, agentWorkflow, defaultNodeVersion } from './lib/agentWorkflow';
 import { ensureN8nHost, N8nInstance, nodeItems, packPackage, repoRoot, type ExecuteResult } from './lib/n8nHost';
 
 const host = ensureN8nHost();
@@ -37,11 +37,7 @@ const gateway = AGENT_EXAMPLE_CREDENTIALS.openAiCompatibleImageApi;
 const openAi = AGENT_EXAMPLE_CREDENTIALS.openAiApi;
 
 /** The version of a langchain node a user adding it today gets on this host. */
-function defaultVersion(relative: string, fallback: number): number {
-	const file = path.join(host.dir, 'node_modules', '@n8n', 'n8n-nodes-langchain', 'dist', 'nodes', relative);
-	const m = /defaultVersion:\s*([\d.]+)/.exec(readFileSync(file, 'utf8'));
-	return m ? Number(m[1]) : fallback;
-}
+const defaultVersion = (relative: string, fallback: number): number => defaultNodeVersion(host.dir, relative, fallback);
 
 /** The README's example (examples/agent/), as users import it; its credential placeholders are the ones imported below. */
 const example = JSON.parse(readFileSync(path.join(repoRoot, 'examples', 'agent', 'ai-agent-image-tool.json'), 'utf8')) as ReturnType<typeof agentWorkflow>;

@@ -18,6 +18,7 @@ import { encodePng, readImageSize } from '../test/double/images';
 import { startProviderDouble, type ProviderDouble } from '../test/double/providerDouble';
 import type { AgentModelDouble } from './lib/agentModelDouble';
 import { startAgentModelDouble } from './lib/agentModelDouble';
+import { defaultNodeVersion } from './lib/agentWorkflow';
 import { doubleCredentialData } from './lib/examples';
 import type { ExecuteResult } from './lib/n8nHost';
 import { ensureN8nHost, N8nInstance, nodeItems, packPackage, repoRoot } from './lib/n8nHost';
@@ -45,13 +46,6 @@ function assertSucceeded(run: ExecuteResult): void {
 	assert.equal(run.result.data.resultData.error, undefined, `run failed: ${run.result.data.resultData.error?.message}; ${context}`);
 }
 
-/** The version of the AI Agent node a user adding it today gets on this host. */
-function agentVersion(): number {
-	const file = path.join(host.dir, 'node_modules', '@n8n', 'n8n-nodes-langchain', 'dist', 'nodes', 'agents/Agent/Agent.node.js');
-	const m = /defaultVersion:\s*([\d.]+)/.exec(readFileSync(file, 'utf8'));
-	return m ? Number(m[1]) : 3;
-}
-
 const example = JSON.parse(readFileSync(path.join(repoRoot, 'examples', 'rounds', 'edit-in-rounds.json'), 'utf8')) as { id: string };
 
 before(async () => {
@@ -67,7 +61,7 @@ before(async () => {
 	]);
 	n8n.importWorkflows([
 		example,
-		agentRoundsWorkflow(AGENT_ID, OPEN_AI, agentVersion()),
+		agentRoundsWorkflow(AGENT_ID, OPEN_AI, defaultNodeVersion(host.dir, 'agents/Agent/Agent.node.js', 3)),
 		{
 			id: GROUNDED_ID,
 			name: GROUNDED_ID,

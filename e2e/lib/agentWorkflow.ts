@@ -6,6 +6,9 @@
  * model (nodes/NanoBanana/ui/toolDescription.ts). examples/agent/ai-agent-image-tool.json is the
  * Generate one (scripts/make-examples.ts writes it); e2e/agent.e2e.ts runs both.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { toolParameters } from '../../nodes/NanoBanana/ui/toolDescription';
 import { NODE_TYPE } from './examples';
 
@@ -15,6 +18,21 @@ export const AGENT_EXAMPLE_CREDENTIALS = {
 	openAiApi: { id: 'nbExampleAgentLm1', name: 'OpenAI account (the agent\'s model)' },
 } as const;
 
+/** A tool set up otherwise than on the OpenAI-compatible gateway: the agent's task, the tool's parameters and credentials. */
+export interface AgentToolSetup {
+	name: string;
+	text: string;
+	parameters: Record<string, unknown>;
+	credentials: Record<string, { id: string; name: string }>;
+}
+
+/** The version of an n8n AI node a user adding it today gets on this host (its file under n8n-nodes-langchain's dist/nodes). */
+export function defaultNodeVersion(hostDir: string, relative: string, fallback: number): number {
+	const file = path.join(hostDir, 'node_modules', '@n8n', 'n8n-nodes-langchain', 'dist', 'nodes', relative);
+	const m = /defaultVersion:\s*([\d.]+)/.exec(readFileSync(file, 'utf8'));
+	return m ? Number(m[1]) : fallback;
+}
+
 export function agentWorkflow(
 	id: string,
 	operation: 'generate' | 'edit',
@@ -22,12 +40,14 @@ export function agentWorkflow(
 	agentVersion = 3,
 	/** The tool's options beyond the answer format (Allowed Link Hosts, ...). */
 	toolOptions: Record<string, unknown> = {},
+	/** Another tool setup (another provider, other fields) in the same agent workflow. */
+	setup?: AgentToolSetup,
 ) {
 	const { gateway, openAi } = credentials;
 	const uid = (n: number) => `a9a9a9a9-0000-4000-8000-${String(n).padStart(12, '0')}`;
 	return {
 		id,
-		name: operation === 'edit' ? 'Nano Banana: an AI agent edits images it is given as links' : 'Nano Banana: an AI agent makes the images it needs',
+		name: setup?.name ?? (operation === 'edit' ? 'Nano Banana: an AI agent edits images it is given as links' : 'Nano Banana: an AI agent makes the images it needs'),
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
@@ -41,9 +61,10 @@ export function agentWorkflow(
 				parameters: {
 					promptType: 'define',
 					text:
-						operation === 'edit'
+						setup?.text ??
+						(operation === 'edit'
 							? 'Put our product from https://shop.example.com/photos/mug.png on a beach towel for the summer sale, same shape as the photo.'
-							: 'Make a 16:9 summer sale banner: a banana on a striped beach towel, with the words SUMMER SALE.',
+							: 'Make a 16:9 summer sale banner: a banana on a striped beach towel, with the words SUMMER SALE.'),
 					options: {},
 				},
 			},
@@ -65,7 +86,7 @@ export function agentWorkflow(
 				position: [360, 220],
 				// The author's part: provider, credential, model, operation. The prompt, the ratio and
 				// the links are the model's, through the $fromAI expressions the README gives.
-				parameters: {
+				parameters: setup?.parameters ?? {
 					provider: 'openAiCompatible',
 					operation,
 					model: 'nano-banana',
@@ -73,7 +94,7 @@ export function agentWorkflow(
 					resolution: 'auto',
 					options: operation === 'edit' ? { responseFormat: 'b64_json', ...toolOptions } : toolOptions,
 				},
-				credentials: { openAiCompatibleImageApi: gateway },
+				credentials: setup?.credentials ?? { openAiCompatibleImageApi: gateway },
 			},
 		],
 		connections: {

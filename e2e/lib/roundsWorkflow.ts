@@ -6,6 +6,7 @@
  * last call returned, which the agent's model passes back.
  */
 import { conversationToolParameters } from '../../nodes/NanoBanana/ui/toolDescription';
+import { agentWorkflow } from './agentWorkflow';
 
 export const ROUNDS_CREDENTIAL = { id: 'nbExampleGoogle1', name: 'Google Gemini API account' } as const;
 export const ROUNDS_WORKFLOW_ID = 'nbExEditInRounds';
@@ -60,45 +61,10 @@ export function roundsWorkflow(sample: { name: string; code: string }) {
 
 /** An AI Agent whose Nano Banana tool edits in rounds (Google's Gemini API). */
 export function agentRoundsWorkflow(workflowId: string, openAi: { id: string; name: string }, agentVersion = 3) {
-	const uid = (n: number) => `a9a9a9a9-0000-4000-8000-1${String(n).padStart(11, '0')}`;
-	return {
-		id: workflowId,
+	return agentWorkflow(workflowId, 'edit', { gateway: ROUNDS_CREDENTIAL, openAi }, agentVersion, {}, {
 		name: 'Nano Banana: an AI agent edits a picture in rounds',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: uid(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: uid(2),
-				name: 'AI Agent',
-				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: agentVersion,
-				position: [240, 0],
-				parameters: { promptType: 'define', text: 'Put our mug from https://shop.example.com/photos/mug.png on a beach towel, then make the towel red.', options: {} },
-			},
-			{
-				id: uid(3),
-				name: 'OpenAI Chat Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.2,
-				position: [160, 220],
-				parameters: { model: { __rl: true, value: 'gpt-4o-mini', mode: 'list', cachedResultName: 'gpt-4o-mini' }, options: {} },
-				credentials: { openAiApi: openAi },
-			},
-			{
-				id: uid(4),
-				name: 'Nano Banana',
-				type: `${NODE_TYPE}Tool`,
-				typeVersion: 3,
-				position: [360, 220],
-				parameters: { provider: 'google', operation: 'edit', model: 'gemini-3-pro-image', ...conversationToolParameters(), resolution: 'auto', options: { keepConversation: true } },
-				credentials: google,
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
-			'Nano Banana': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
-		},
-	};
+		text: 'Put our mug from https://shop.example.com/photos/mug.png on a beach towel, then make the towel red.',
+		parameters: { provider: 'google', operation: 'edit', model: 'gemini-3-pro-image', ...conversationToolParameters(), resolution: 'auto', options: { keepConversation: true } },
+		credentials: google,
+	});
 }

@@ -12,7 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
-import { failureOf, gatewayError, itemError } from '../errors';
+import { gatewayError, itemError } from '../errors';
 import type { Conversation, ConversationTurn } from '../inputs/inputConversation';
 import { inputConversation } from '../inputs/inputConversation';
 import type { FilePart } from '../inputs/inputParts';
@@ -20,6 +20,7 @@ import type { Warning } from '../warnings';
 import { notice } from '../warnings';
 import { uploadFile } from './geminiFiles';
 import type { CallPlan, ExchangeSteps, WireCall } from './wireFormat';
+import { namingFailures } from './wireFormat';
 
 const isImagePart = (part: IDataObject) => part.fileData !== undefined || part.inlineData !== undefined;
 const imagesIn = (turns: ConversationTurn[]) => turns.reduce((n, t) => n + t.parts.filter(isImagePart).length, 0);
@@ -99,15 +100,8 @@ export async function conversationAfter(plan: CallPlan, steps: ExchangeSteps, se
 /** Going on from a conversation whose files Google no longer has: an error that says to start again. */
 export function namingExpiredFiles(scope: CallScope, history: Conversation | undefined, exchange: WireCall['exchange']): WireCall['exchange'] {
 	if (!history) return exchange;
-	return async (steps) => {
-		try {
-			return await exchange(steps);
-		} catch (error) {
-			const failure = failureOf(error);
-			// Any other failure is already the item's NodeApiError: as it is.
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			if (!failure || (failure.status !== 403 && failure.status !== 404) || !/\bFile\b/.test(failure.text)) throw error;
-			throw gatewayError(scope, failure.status, `Google no longer has the input conversation's images: ${failure.text}`, 'Google keeps uploaded files for 48 hours, and only for the API key that uploaded them. Start again: edit the last image without Continue From Input Conversation, with Keep Conversation for Follow-Up Edits on.');
-		}
-	};
+	return namingFailures(exchange, (failure) => {
+		if ((failure.status !== 403 && failure.status !== 404) || !/\bFile\b/.test(failure.text)) return undefined;
+		return gatewayError(scope, failure.status, `Google no longer has the input conversation's images: ${failure.text}`, 'Google keeps uploaded files for 48 hours, and only for the API key that uploaded them. Start again: edit the last image without Continue From Input Conversation, with Keep Conversation for Follow-Up Edits on.');
+	});
 }

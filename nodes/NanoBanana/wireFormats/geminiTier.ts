@@ -8,11 +8,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
 import type { CallScope } from '../callScope';
-import { failureOf, gatewayError } from '../errors';
+import { gatewayError } from '../errors';
 import type { ServiceTier } from '../models/catalogue';
 import { SERVICE_TIERS } from '../models/catalogue';
 import { notice } from '../warnings';
 import type { WireCall } from './wireFormat';
+import { namingFailures } from './wireFormat';
 
 const LABEL: Record<string, string> = { standard: 'Standard', flex: 'Flex', priority: 'Priority' };
 const label = (tier: string) => LABEL[tier] ?? tier;
@@ -54,20 +55,13 @@ export function readServedTier(answer: GatewayAnswer, headers: Record<string, un
 export function namingRefusedTier(scope: CallScope, exchange: WireCall['exchange']): WireCall['exchange'] {
 	const asked = sentTier(scope);
 	if (!asked) return exchange;
-	return async (steps) => {
-		try {
-			return await exchange(steps);
-		} catch (error) {
-			const failure = failureOf(error);
-			// Any other failure is already the item's NodeApiError (or n8n's cancellation): as it is.
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			if (!failure || (failure.status !== 400 && failure.status !== 403) || !/tier/i.test(failure.text)) throw error;
-			throw gatewayError(
-				scope,
-				failure.status,
-				`Google refused the ${label(asked)} service tier for ${scope.s.model}: ${failure.text}`,
-				`Not every model or key takes every tier (Priority needs a paid tier 2 or 3 project). Set Options > Service Tier to Standard, or pick a model that takes ${label(asked)}.`,
-			);
-		}
-	};
+	return namingFailures(exchange, (failure) => {
+		if ((failure.status !== 400 && failure.status !== 403) || !/tier/i.test(failure.text)) return undefined;
+		return gatewayError(
+			scope,
+			failure.status,
+			`Google refused the ${label(asked)} service tier for ${scope.s.model}: ${failure.text}`,
+			`Not every model or key takes every tier (Priority needs a paid tier 2 or 3 project). Set Options > Service Tier to Standard, or pick a model that takes ${label(asked)}.`,
+		);
+	});
 }

@@ -6,7 +6,10 @@
  * image on every route today; submit, poll and collect where a route works that way. The
  * pipeline (imageCall.ts) and the transport never ask which format they hold.
  */
+import type { NodeApiError } from 'n8n-workflow';
+
 import type { GatewayAnswer } from '../answers/gatewayAnswer';
+import { failureOf } from '../errors';
 import type { CallScope } from '../callScope';
 import type { InputImages } from '../inputs/inputParts';
 import type { CostEstimate } from '../models/cost';
@@ -50,6 +53,25 @@ export interface WireCall {
 /** The exchange of every route today: one POST to the provider whose answer holds the image. */
 export function singlePost(url: string, headers: Record<string, string>, body: () => Promise<RequestBody>, read: AnswerReader): WireCall['exchange'] {
 	return async (steps) => await steps.answer(async () => ({ method: 'POST', url, headers, body: await body(), authenticated: true }), read);
+}
+
+/**
+ * An exchange whose provider failures `rename` may turn into an error that says more (a refused
+ * tier, expired files); every other error goes on as it is.
+ */
+export function namingFailures(exchange: WireCall['exchange'], rename: (failure: { status: number; text: string }) => NodeApiError | undefined): WireCall['exchange'] {
+	return async (steps) => {
+		try {
+			return await exchange(steps);
+		} catch (error) {
+			const failure = failureOf(error);
+			const renamed = failure ? rename(failure) : undefined;
+			if (renamed) throw renamed;
+			// Already the item's NodeApiError, or n8n's cancellation: as it is.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
+		}
+	};
 }
 
 /** One item's call, settled: inputs read, "Match First Input Image" turned into a ratio. */
