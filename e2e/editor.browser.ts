@@ -429,7 +429,17 @@ test("Google's Gemini API offers batch mode and Service Tier; other providers Ge
 	await pick(operation, /^Get Batch/);
 	assert.deepEqual(await shownParameters(), ['operation', 'batchName']);
 	await pick(operation, /^Generate/);
+	// The model field came back, and with it a load of Google's model list: let it arrive here, not in the next test.
+	await settled();
 });
+
+/** Until the double has had no request for a second (the editor loads option lists on its own time). */
+async function settled(): Promise<void> {
+	for (let seen = -1, n = 0; seen !== double.requests.length && n < 20; n++) {
+		seen = double.requests.length;
+		await page.waitForTimeout(1000);
+	}
+}
 
 type TestAnswer = { saved: number | string; data?: { status?: string; message?: string } };
 
