@@ -8,6 +8,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { checkAnswer } from '../answers/answerCheck';
+import type { CallScope } from '../callScope';
 import { matchedRatio, prepareCall } from '../imageCall';
 import { readSettings } from '../settings/readSettings';
 import type { RequestGate } from '../transport/requestGate';
@@ -29,6 +30,8 @@ export interface BatchRequest {
 
 export interface ItemRequests {
 	requests: BatchRequest[];
+	/** The item's scope with its route open and the model to send: the job's calls go through the first item's. */
+	scope: CallScope;
 	warnings: Warning[];
 	/** What a request costs at list price, where the catalogue knows (the item's model and size). */
 	listPrice?: number;
@@ -61,5 +64,5 @@ export async function itemRequests(ctx: IExecuteFunctions, itemIndex: number, ga
 	const price = s.facts.record?.price;
 	// The size asked for, else the models' usual 1K.
 	const listPrice = price?.perImage[s.resolution ?? '1K'];
-	return { requests, warnings, listPrice, priced: listPrice === undefined ? undefined : s.facts.record?.checked.date };
+	return { requests, scope, warnings, listPrice, priced: listPrice === undefined ? undefined : s.facts.record?.checked.date };
 }

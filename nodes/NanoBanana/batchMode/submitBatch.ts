@@ -16,13 +16,12 @@ import { itemError } from '../errors';
 import { BATCH_PRICE_FACTOR } from '../models/catalogue';
 import type { ProviderId } from '../route/providers';
 import { PROVIDERS } from '../route/providers';
-import { readSettings } from '../settings/readSettings';
 import { RequestGate } from '../transport/requestGate';
 import { exchangeSteps } from '../transport/send';
 import { warningText } from '../warnings';
 import { uploadFile } from '../wireFormats/geminiFiles';
 import { fileBody, fitsInline, inlineBody, requestsFile } from './batchBody';
-import { getJob, jobScope, submitJob } from './batchCalls';
+import { getJob, submitJob } from './batchCalls';
 import type { BatchJob } from './batchJob';
 import { FINAL_STATES, jobJson } from './batchJob';
 import { jobOutcome } from './batchJobs';
@@ -99,8 +98,9 @@ export async function runSubmitBatch(ctx: IExecuteFunctions): Promise<INodeExecu
 	const other = requests.find((r) => r.model !== first.model);
 	if (other) throw itemError(ctx, other.itemIndex, `A batch job is for one model: item ${other.itemIndex} asks for "${other.model}", item ${first.itemIndex} for "${first.model}"`, 'Give every item the same model, or split the items into one Submit Batch per model.');
 
-	const s = { ...readSettings(ctx, first.itemIndex), model: first.model };
-	const scope = await jobScope({ ctx, s });
+	// The job's calls go through the first item's route, opened and checked when its requests were read.
+	const { scope } = perItem[0];
+	const { s } = scope;
 	const displayName = displayNameOf(ctx);
 	const inline = fitsInline(displayName, requests);
 	let job: BatchJob;
